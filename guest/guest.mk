@@ -1,0 +1,4 @@
+# guest/guest.mk: the guests. Each has its own fragment.
+-include guest/probe/probe.mk
+-include guest/linux/linux.mk
+-include guest/init/init.mk
