@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from . import expect
+from . import expect, figures
 
 # Firmwares that write microrig's report lines; the references print nothing.
 REPORTING_FIRMWARES = ("microrig",)
@@ -13,9 +13,12 @@ class Verdict:
     case_id: str
     passed: bool
     problems: list = field(default_factory=list)
-    t_init_ms: float = None
-    elapsed_ms: float = 0.0
+    figures: dict = field(default_factory=dict)
     linux: dict = None
+
+    @property
+    def t_init_ms(self):
+        return self.figures.get("spawn_to_init_ms")
 
     def message(self):
         return "; ".join(self.problems) if self.problems else "ok"
@@ -33,9 +36,7 @@ def judge(case, result):
         problems += _judge_linux(case, result)
     else:
         problems += _judge_probe(case, result)
-    t_init = result.t_init_ns()
-    return Verdict(case.id, not problems, problems,
-                   t_init / 1e6 if t_init is not None else None, result.elapsed_ns / 1e6,
+    return Verdict(case.id, not problems, problems, figures.of(result),
                    result.report.init_report())
 
 
