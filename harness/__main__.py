@@ -100,6 +100,8 @@ def write_and_print(doc, out):
     (out / "matrix.json").write_text(results.dumps(doc))
     (out / "matrix.md").write_text(results.markdown(doc))
     (out / "junit.xml").write_text(results.junit(doc))
+    from . import plot   # matplotlib is slow to import: only where a plot is made
+    plotted = plot.latency_png(doc, out / "latency.png")
     print(results.markdown(doc))
     for rec in doc["cases"]:
         if rec["result"] == "fail":
@@ -112,7 +114,8 @@ def write_and_print(doc, out):
         print(f"skipped {n} cases: {why}")
     c = results.counts(doc)
     print(f"\n{c['pass']} passed, {c['fail']} failed, {c['skip']} skipped;"
-          f" results in {out}/ (matrix.json, matrix.md, junit.xml)")
+          f" results in {out}/ (matrix.json, matrix.md, junit.xml"
+          f"{', latency.png' if plotted else ''})")
     return 1 if c["fail"] else 0
 
 

@@ -15,6 +15,7 @@ SOURCES = {
     "firmware_ms": "firmware TSC: reset to jump, at the TSC rate the firmware reports",
     "kernel_to_init_ms": "host clock: the firmware's `boot` line to `init: start`",
     "probe_entry_tsc": "probe payload: TSC at its entry (instructions under -icount)",
+    "peak_rss_kib": "the engine's peak resident set (wait4 rusage)",
     "mvm_exec_to_first_run_ms": "mvm -stage-times: exec to the first KVM_RUN",
 }
 
@@ -22,6 +23,8 @@ SOURCES = {
 def of(result):
     rep = result.report
     fig = {"elapsed_ms": result.elapsed_ns / 1e6}
+    if result.peak_rss_kib:
+        fig["peak_rss_kib"] = result.peak_rss_kib
     if result.status is not None:
         fig["spawn_to_exit_ms"] = result.elapsed_ns / 1e6
     init = rep.init_started()

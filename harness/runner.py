@@ -65,6 +65,7 @@ class Result:
     debugcon: Channel
     stderr: Channel
     report: Report
+    peak_rss_kib: int = 0
 
     @property
     def exit_value(self):
@@ -208,11 +209,7 @@ def _spawn_and_collect(case, argv, dbg_fd, timeout):
             break
     if killed_why:
         _kill(proc)
-    try:
-        status = proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        status = proc.wait()
+    status, rss_kib = _reap(proc)
     elapsed = time.monotonic_ns() - t0
     _drain(dbg_fd, debugcon, elapsed)
     for ch in (console, debugcon, stderr):
@@ -220,7 +217,23 @@ def _spawn_and_collect(case, argv, dbg_fd, timeout):
     sel.close()
     report = Report(sorted(_channel_reports(console, debugcon, stderr), key=lambda l: l.t_ns))
     return Result(case.id, argv, None if killed_why else status, bool(killed_why),
-                  killed_why, elapsed, console, debugcon, stderr, report)
+                  killed_why, elapsed, console, debugcon, stderr, report, rss_kib)
+
+
+def _reap(proc, grace_s=5.0):
+    """Wait for the engine with wait4, for its exit status and its peak RSS (KiB)."""
+    deadline = time.monotonic() + grace_s
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            _kill(proc)
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.005)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss
 
 
 # Which channel is authoritative for each source: the firmware and the probe write the
