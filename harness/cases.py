@@ -103,3 +103,18 @@ def linux_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
                     yield Case(engine, fw, payload, t, handoff=handoff)
             else:
                 yield Case(engine, fw, payload, t)
+
+
+# Hand-offs per firmware for a bzImage: microrig can be forced to each entry; the others
+# choose for themselves (qboot always takes the 16-bit setup entry).
+BZ_HANDOFFS = {"microrig": (None, "16", "32", "64")}
+
+
+def probe_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
+                firmwares=("microrig", "qboot", "seabios"), toggles=ALL_TOGGLES):
+    """The probe payload in every form, per firmware, engine and toggle set."""
+    for engine, fw, t in itertools.product(engines, firmwares, toggles):
+        for handoff in BZ_HANDOFFS.get(fw, (None,)):
+            yield Case(engine, fw, Payload("probe", "bz"), t, handoff=handoff)
+        yield Case(engine, fw, Payload("probe", "pvh"), t)
+        yield Case(engine, fw, Payload("probe", "mb"), t)

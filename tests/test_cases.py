@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from harness.__main__ import parse_case_id
-from harness.cases import Case, Toggles, linux_cases
+from harness.cases import Case, Toggles, linux_cases, probe_cases
 from harness.payloads import Payload
 from harness.runner import build_command
 
@@ -17,12 +17,12 @@ def test_case_id_reads_like_the_case():
 
 
 def test_case_ids_parse_back():
-    for c in linux_cases():
+    for c in [*linux_cases(), *probe_cases()]:
         assert parse_case_id(c.id) == c
 
 
 def test_ids_are_unique():
-    ids = [c.id for c in linux_cases()]
+    ids = [c.id for c in [*linux_cases(), *probe_cases()]]
     assert len(ids) == len(set(ids))
 
 
