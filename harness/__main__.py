@@ -47,7 +47,11 @@ def parse_case_id(text):
 
 
 def select(args):
-    cases = list(casemod.linux_cases(engines=args.engines, firmwares=args.firmwares))
+    cases = []
+    if "linux" in args.payloads:
+        cases += casemod.linux_cases(engines=args.engines, firmwares=args.firmwares)
+    if "probe" in args.payloads:
+        cases += casemod.probe_cases(engines=args.engines, firmwares=args.firmwares)
     if args.shard:
         cases = results.select_shard(cases, args.shard)
     return cases
@@ -131,6 +135,8 @@ def main(argv=None):
         m.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
         m.add_argument("--firmwares", nargs="+", default=list(FIRMWARES),
                        choices=list(FIRMWARES))
+        m.add_argument("--payloads", nargs="+", default=["linux", "probe"],
+                       choices=["linux", "probe"])
         m.add_argument("--shard", type=_shard, default=None, metavar="K/N",
                        help="run only the K-th of N stable shares of the cases")
         if name == "matrix":

@@ -106,18 +106,37 @@ def cell_of(rec, figure):
 
 
 def markdown(doc, figure="spawn_to_init_ms"):
-    """Rows = toggle sets, columns = engine/firmware/format; cells: result and figure."""
+    """One table per payload: rows = toggle sets, columns = engine/firmware/format.
+
+    Columns where every case was skipped are listed under the table, not drawn.
+    """
+    out = []
+    for kind in sorted({r["payload"] for r in doc["cases"]}):
+        recs = [r for r in doc["cases"] if r["payload"] == kind]
+        fig = figure if kind == "linux" else None
+        out.append(_table(kind, recs, fig))
+    return "\n".join(out)
+
+
+def _table(kind, recs, figure):
     cols, rows, cells = [], [], {}
-    for rec in doc["cases"]:
+    for rec in recs:
         col, row = column_of(rec), rec["toggles"]
         cols.append(col) if col not in cols else None
         rows.append(row) if row not in rows else None
-        cells[row, col] = cell_of(rec, figure)
+        cells[row, col] = cell_of(rec, figure) if figure else cell_of(rec, "-")
+    skipped = [c for c in cols if all(cells.get((r, c), "skip") == "skip" for r in rows)]
+    cols = [c for c in cols if c not in skipped]
     rows.sort(reverse=True)
-    lines = [f"Cells: result and median {figure} (host clock).", "",
-             "| toggles | " + " | ".join(cols) + " |", "| --- |" + " --- |" * len(cols)]
-    for row in rows:
-        lines.append(f"| {row} | " + " | ".join(cells.get((row, c), "") for c in cols) + " |")
+    what = f"result and median {figure} (host clock)" if figure else "result"
+    lines = [f"### {kind}", "", f"Cells: {what}.", ""]
+    if cols:
+        lines += ["| toggles | " + " | ".join(cols) + " |", "| --- |" + " --- |" * len(cols)]
+        for row in rows:
+            lines.append(f"| {row} | " + " | ".join(cells.get((row, c), "") for c in cols)
+                         + " |")
+    if skipped:
+        lines += ["", "Skipped entirely: " + ", ".join(skipped) + "."]
     return "\n".join(lines) + "\n"
 
 
