@@ -4,6 +4,7 @@
   list                 list the case ids of a selection
   matrix               boot a selection, print the table, write results/
   merge FILE...        merge shards' JSON into one report
+  bench                firmware instructions, engine costs, Linux latency; writes BENCHMARKS.md
 """
 
 import argparse
@@ -146,9 +147,18 @@ def main(argv=None):
     g = sub.add_parser("merge", help="merge shards' matrix.json files into one report")
     g.add_argument("files", nargs="+")
     g.add_argument("--out", type=_path, default=RESULTS)
+    b = sub.add_parser("bench", help="measure latency side by side; write BENCHMARKS.md")
+    b.add_argument("--runs", type=int, default=5)
+    b.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args(argv)
     return {"run": cmd_run, "list": cmd_list, "matrix": cmd_matrix,
-            "merge": cmd_merge}[args.cmd](args)
+            "merge": cmd_merge, "bench": cmd_bench}[args.cmd](args)
+
+
+def cmd_bench(args):
+    from . import bench
+    return bench.main(runs=args.runs, write=not args.no_write,
+                      command=f"python3 -m harness bench --runs {args.runs}")
 
 
 def _shard(text):
