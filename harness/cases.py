@@ -86,10 +86,19 @@ class Case:
         ok, why = self.firmware_def.available(self.engine)
         if not ok:
             return f"{self.firmware}: {why}"
+        return self.missing_artifact()
+
+    def missing_artifact(self):
+        """A build output this case needs that does not exist, or ''.
+
+        After `make all` nothing may be missing: the test suite fails such a case instead
+        of skipping it, so that a broken build can never look like a skipped one.
+        """
+        fw = self.firmware_def.path
+        if not fw.exists():
+            return f"{fw} has not been built"
         ok, why = self.payload.available()
-        if not ok:
-            return why
-        return ""
+        return "" if ok else why
 
 
 def linux_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
