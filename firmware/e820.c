@@ -20,7 +20,7 @@ void read_e820(struct board *b)
 	struct fw_cfg_file f;
 	int i;
 
-	if (!fw_cfg_find("etc/e820", &f) || f.size < sizeof(struct e820_entry))
+	if (!fw_cfg_known(FILE_E820, &f) || f.size < sizeof(struct e820_entry))
 		fail(ERR_E820_MISSING, "fw_cfg has no etc/e820 memory map");
 	nr_qemu = f.size / sizeof(struct e820_entry);
 	if (nr_qemu > E820_QEMU_MAX)
@@ -62,6 +62,8 @@ static void sort(struct e820_entry *e, int n)
 	int i, j;
 
 	for (i = 1; i < n; i++) {
+		if (e[i - 1].addr <= e[i].addr)
+			continue;
 		struct e820_entry t = e[i];
 
 		for (j = i; j > 0 && e[j - 1].addr > t.addr; j--)
@@ -70,18 +72,25 @@ static void sort(struct e820_entry *e, int n)
 	}
 }
 
-/* Add RAM [start, end) minus every reservation (sorted, non-overlapping). */
-static void add_ram(struct board *b, uint64_t start, uint64_t end)
+/*
+ * Add RAM [start, end) minus every reservation (sorted, non-overlapping), and each
+ * reservation it cuts out at its place, so that the map comes out in order.
+ */
+static void add_ram(struct board *b, uint64_t start, uint64_t end, uint32_t *placed)
 {
 	int i;
 
 	for (i = 0; i < b->nr_reserve && start < end; i++) {
-		uint64_t rs = b->reserve[i].addr, re = rs + b->reserve[i].size;
+		struct e820_entry *r = &b->reserve[i];
+		uint64_t rs = r->addr, re = rs + r->size;
 
 		if (re <= start || rs >= end)
 			continue;
 		if (rs > start)
 			add(b, start, rs - start, E820_RAM);
+		if (r->type && !(*placed & 1u << i))
+			add(b, rs, r->size, r->type);
+		*placed |= 1u << i;
 		start = re;
 	}
 	if (start < end)
@@ -90,25 +99,27 @@ static void add_ram(struct board *b, uint64_t start, uint64_t end)
 
 void build_e820(struct board *b)
 {
+	uint32_t placed = 0;	/* bit i: reservation i is in the map */
 	int i;
 
-	/* the VGA/option-ROM hole is left out of the map; the BIOS alias is reserved */
-	e820_reserve(b, MEM_HANDOFF, MEM_BIOS - MEM_HANDOFF, 0);
+	/* type 0: the VGA/option-ROM hole, left out of the map */
+	e820_reserve(b, MEM_HANDOFF, MEM_HANDOFF_END - MEM_HANDOFF, E820_RESERVED);
+	e820_reserve(b, MEM_HANDOFF_END, MEM_BIOS - MEM_HANDOFF_END, 0);
 	e820_reserve(b, MEM_BIOS, MEM_BIOS_END - MEM_BIOS, E820_RESERVED);
 	sort(b->reserve, b->nr_reserve);
+	sort(qemu_map, nr_qemu);
 	for (i = 0; i < nr_qemu; i++) {
 		struct e820_entry *q = &qemu_map[i];
 
 		if (q->type == E820_RAM)
-			add_ram(b, q->addr, q->addr + q->size);
+			add_ram(b, q->addr, q->addr + q->size, &placed);
 		else
 			add(b, q->addr, q->size, q->type);
 	}
-	add(b, MEM_HANDOFF, MEM_HANDOFF_END - MEM_HANDOFF, E820_RESERVED);
-	for (i = 0; i < b->nr_reserve; i++)
-		if (b->reserve[i].type)		/* type 0: a hole, not listed */
+	for (i = 0; i < b->nr_reserve; i++)	/* any outside QEMU's RAM: still listed */
+		if (b->reserve[i].type && !(placed & 1u << i))
 			add(b, b->reserve[i].addr, b->reserve[i].size, b->reserve[i].type);
-	sort(b->e820, b->nr_e820);
+	sort(b->e820, b->nr_e820);	/* a pass that finds it in order, in the usual case */
 	report_e820(b);
 }
 
@@ -116,7 +127,7 @@ void report_e820(struct board *b)
 {
 	int i;
 
-	if (b->quiet)
+	if (!reporting())
 		return;
 	for (i = 0; i < b->nr_e820; i++) {
 		line_begin("e820");

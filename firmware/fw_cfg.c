@@ -21,6 +21,7 @@
 #define FW_CFG_DMA_CTL_SELECT	0x08	/* selector in bits 31:16 */
 #define FW_CFG_DMA_SPINS	1000000	/* QEMU completes at once; a VMM may take a little */
 
+#define FW_CFG_PIO_MAX		8	/* items up to this size are read through the port */
 #define FW_CFG_DIR_ENTRY_SIZE	64	/* be32 size, be16 select, u16 reserved, name[56] */
 #define FW_CFG_DIR_NAME		8
 #define FW_CFG_DIR_MAX		((0x90000 - MEM_SCRATCH) / FW_CFG_DIR_ENTRY_SIZE)
@@ -32,6 +33,13 @@ struct fw_cfg_dma {
 };
 
 static uint32_t dir_count;
+static struct fw_cfg_file known[FILE_KNOWN];
+static const char *const known_names[FILE_KNOWN] = {
+	[FILE_E820] = "etc/e820",
+	[FILE_QUIET] = "opt/microrig/quiet",
+	[FILE_BOOT] = "opt/microrig/boot",
+	[FILE_TABLE_LOADER] = "etc/table-loader",
+};
 static const uint8_t *const dir = (const uint8_t *)MEM_SCRATCH;
 
 static void dma_read(uint16_t key, void *dst, uint32_t n)
@@ -55,7 +63,8 @@ void fw_cfg_read(uint16_t key, void *dst, uint32_t n)
 {
 	if (!n)
 		return;
-	if (board.dma) {
+	/* a DMA descriptor costs more guest instructions than `rep insb` of a scalar */
+	if (board.dma && n > FW_CFG_PIO_MAX) {
 		dma_read(key, dst, n);
 		return;
 	}
@@ -71,19 +80,63 @@ uint32_t fw_cfg_read32(uint16_t key)
 	return v;
 }
 
-int fw_cfg_find(const char *name, struct fw_cfg_file *f)
+/*
+ * Names are compared a dword at a time first (every name the firmware looks up has at
+ * least 8 characters), so a non-matching entry costs a few instructions, not a strcmp.
+ */
+int fw_cfg_find_(const char *name, uint32_t n, struct fw_cfg_file *f)
 {
-	uint32_t n = strlen(name) + 1, i;
-	const uint8_t *e = dir;
+	uint32_t i, k, words = n / 4, w0 = ld32(name);
+	const uint8_t *e = dir + FW_CFG_DIR_NAME;
 
+	if (n < 8)
+		return 0;
 	for (i = 0; i < dir_count; i++, e += FW_CFG_DIR_ENTRY_SIZE) {
-		if (e[FW_CFG_DIR_NAME] != name[0] || memcmp(e + FW_CFG_DIR_NAME, name, n))
+		if (ld32(e) != w0)
 			continue;
+		for (k = 1; k < words && ld32(e + 4 * k) == ld32(name + 4 * k); k++)
+			;
+		if (k < words || memcmp(e + 4 * k, name + 4 * k, n - 4 * k))
+			continue;
+		e -= FW_CFG_DIR_NAME;
 		f->size = bswap32(ld32(e));
 		f->select = bswap16(ld16(e + 4));
 		return 1;
 	}
 	return 0;
+}
+
+int fw_cfg_known(enum fw_cfg_known which, struct fw_cfg_file *f)
+{
+	*f = known[which];
+	return f->select != 0;
+}
+
+/*
+ * One pass for all the well-known files: each entry's first two dwords are compared with
+ * each wanted name's (all have at least 8 characters); only a match there costs a memcmp.
+ */
+static void find_known_files(void)
+{
+	uint32_t w0[FILE_KNOWN], w1[FILE_KNOWN], len[FILE_KNOWN], i, j;
+	const uint8_t *e = dir;
+
+	for (j = 0; j < FILE_KNOWN; j++) {
+		w0[j] = ld32(known_names[j]);
+		w1[j] = ld32(known_names[j] + 4);
+		len[j] = strlen(known_names[j]) + 1;
+	}
+	for (i = 0; i < dir_count; i++, e += FW_CFG_DIR_ENTRY_SIZE) {
+		uint32_t e0 = ld32(e + FW_CFG_DIR_NAME), e1 = ld32(e + FW_CFG_DIR_NAME + 4);
+
+		for (j = 0; j < FILE_KNOWN; j++) {
+			if (e0 != w0[j] || e1 != w1[j] ||
+			    memcmp(e + FW_CFG_DIR_NAME + 8, known_names[j] + 8, len[j] - 8))
+				continue;
+			known[j].size = bswap32(ld32(e));
+			known[j].select = bswap16(ld16(e + 4));
+		}
+	}
 }
 
 void fw_cfg_init(struct board *b)
@@ -106,4 +159,5 @@ void fw_cfg_init(struct board *b)
 		dir_count = FW_CFG_DIR_MAX;
 	/* the directory item is the count followed by the entries: read both in one go */
 	fw_cfg_read(FW_CFG_FILE_DIR, (void *)(MEM_SCRATCH - 4), 4 + dir_count * FW_CFG_DIR_ENTRY_SIZE);
+	find_known_files();
 }

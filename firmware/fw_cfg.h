@@ -32,6 +32,18 @@ struct fw_cfg_file {
 
 void fw_cfg_read(uint16_t key, void *dst, uint32_t n);
 uint32_t fw_cfg_read32(uint16_t key);
-int fw_cfg_find(const char *name, struct fw_cfg_file *f);	/* 1 when found */
+/* The files every boot looks for, found in one pass over the directory by fw_cfg_init(). */
+enum fw_cfg_known {
+	FILE_E820,		/* etc/e820: QEMU's memory map */
+	FILE_QUIET,		/* opt/microrig/quiet */
+	FILE_BOOT,		/* opt/microrig/boot */
+	FILE_TABLE_LOADER,	/* etc/table-loader: present when QEMU offers ACPI */
+	FILE_KNOWN,
+};
+int fw_cfg_known(enum fw_cfg_known which, struct fw_cfg_file *f);	/* 1 when present */
+
+/* Any other file. 1 when found; n = strlen(name) + 1 (the macro counts it for literals) */
+int fw_cfg_find_(const char *name, uint32_t n, struct fw_cfg_file *f);
+#define fw_cfg_find(literal, f) fw_cfg_find_((literal), sizeof(literal), (f))
 
 #endif

@@ -118,6 +118,8 @@ void report_boot(const char *protocol, uint32_t entry, uint32_t kaddr, uint32_t 
 		 uint32_t initrd, uint32_t initrd_size, uint32_t info)
 {
 	timing_mark(T_LOADED);
+	if (!reporting())
+		return;
 	line_begin("boot");
 	line_word("protocol", protocol);
 	line_hex("entry", entry);
@@ -128,5 +130,5 @@ void report_boot(const char *protocol, uint32_t entry, uint32_t kaddr, uint32_t 
 	line_hex("initrd_size", initrd_size);
 	line_hex("info", info);
 	line_end();
-	timing_mark(T_JUMP);
+	timing_mark(T_JUMP);	/* the last line before the jump */
 }

@@ -30,6 +30,7 @@
 #define MP_ISA_CASCADE	2		/* ISA IRQ2 is the PIC cascade: not routed */
 #define MP_PIN_IRQ0_OVERRIDE 2		/* QEMU wires the PIT to IOAPIC pin 2 */
 #define MP_ALL_LAPICS	0xff
+#define MP_CPU_ENTRY_SIZE 20
 
 struct mp_float {
 	char signature[4];		/* "_MP_" */
@@ -56,116 +57,111 @@ struct mp_header {
 	uint8_t reserved;
 } __attribute__((packed));
 
-struct mp_cpu {
-	uint8_t type, lapic_id, lapic_ver, flags;
-	uint32_t signature, features;
-	uint32_t reserved[2];
-} __attribute__((packed));
-
-struct mp_bus {
-	uint8_t type, id;
-	char name[6];
-} __attribute__((packed));
-
-struct mp_ioapic {
-	uint8_t type, id, version, flags;
-	uint32_t addr;
-} __attribute__((packed));
-
-struct mp_int {
-	uint8_t type, int_type;
-	uint16_t flags;			/* 0: polarity and trigger conform to the bus (ISA: edge, high) */
-	uint8_t src_bus, src_irq, dst_id, dst_pin;
-} __attribute__((packed));
+/* Byte sum (mod 256) of a dword: the top byte of x * 0x01010101. */
+static inline uint32_t bsum(uint32_t x)
+{
+	return (x * 0x01010101u) >> 24;
+}
 
 /*
- * Byte checksum of a buffer whose length is a multiple of 4, a dword at a time: the top
- * byte of x * 0x01010101 is the sum of x's four bytes modulo 256.
+ * The table is written a dword at a time with its byte sum kept as it goes, so the
+ * checksum costs no second pass over memory (the firmware's cost is measured in guest
+ * instructions, and this table is on every boot's path).
  */
-static uint8_t checksum(const void *p, uint32_t n)
-{
-	const uint32_t *w = p;
-	uint32_t sum = 0;
+struct writer {
+	uint32_t *p;
+	uint32_t sum;
+	uint16_t entries;
+};
 
-	for (n /= 4; n; n--)
-		sum += (*w++ * 0x01010101u) >> 24;
-	return -sum;
+static inline void put(struct writer *w, uint32_t v)
+{
+	*w->p++ = v;
+	w->sum += bsum(v);
 }
 
-static void *put(uint8_t **p, uint32_t size, uint16_t *entries)
-{
-	void *e = *p;
-
-	*p += size;
-	++*(uint16_t *)entries;
-	return e;
-}
+#define MP_CPU_WORD0(id, flags) \
+	(MP_ENTRY_CPU | (id) << 8 | MP_LAPIC_VER << 16 | (uint32_t)(flags) << 24)
+#define MP_INT_WORD0(entry, type) ((entry) | (type) << 8)	/* flags 0: conform to bus */
+#define MP_INT_WORD1(bus, irq, dst, pin) \
+	((bus) | (irq) << 8 | (dst) << 16 | (uint32_t)(pin) << 24)
 
 void build_mptable(struct board *b)
 {
 	struct mp_float *fp = (struct mp_float *)MP_FLOAT_ADDR;
 	struct mp_header *h = (struct mp_header *)MP_TABLE_ADDR;
-	uint8_t *p = (uint8_t *)(h + 1);
+	struct writer w = { (uint32_t *)(h + 1), 0, 0 };
 	uint32_t cpus = b->cpus ? b->cpus : 1, sig, ebx, ecx, features, i;
-	uint32_t max_cpus = (MP_TABLE_MAX - sizeof(*h) - 64 - MP_ISA_IRQS * 8) / sizeof(struct mp_cpu);
-	uint8_t ioapic_id;
+	uint32_t max_cpus = (MP_TABLE_MAX - sizeof(*h) - 64 - MP_ISA_IRQS * 8) / MP_CPU_ENTRY_SIZE;
+	uint32_t ioapic_id;
 
 	if (max_cpus > 254)
 		max_cpus = 254;		/* 8-bit APIC ids, 0xff is broadcast */
 	if (cpus > max_cpus)
 		cpus = max_cpus;
 	ioapic_id = cpus;		/* the first id after the CPUs' */
-	uint16_t entries = 0;
 
-	memset(h, 0, sizeof(*h));
 	cpuid(1, &sig, &ebx, &ecx, &features);
 	for (i = 0; i < cpus; i++) {
-		struct mp_cpu *c = put(&p, sizeof(*c), &entries);
-
-		c->type = MP_ENTRY_CPU;
-		c->lapic_id = i;
-		c->lapic_ver = MP_LAPIC_VER;
-		c->flags = MP_CPU_EN | (i == 0 ? MP_CPU_BP : 0);
-		c->signature = sig;
-		c->features = features;
-		c->reserved[0] = c->reserved[1] = 0;
+		put(&w, MP_CPU_WORD0(i, MP_CPU_EN | (i == 0 ? MP_CPU_BP : 0)));
+		put(&w, sig);
+		put(&w, features);
+		put(&w, 0);
+		put(&w, 0);
 	}
-	struct mp_bus *bus = put(&p, sizeof(*bus), &entries);
-	*bus = (struct mp_bus){ MP_ENTRY_BUS, 0, "ISA   " };
-	struct mp_ioapic *io = put(&p, sizeof(*io), &entries);
-	*io = (struct mp_ioapic){ MP_ENTRY_IOAPIC, ioapic_id, MP_IOAPIC_VER, MP_IOAPIC_EN, MP_IOAPIC_ADDR };
+	/* bus 0 is ISA: type, id, then "ISA   " */
+	put(&w, MP_ENTRY_BUS | 0 << 8 | 'I' << 16 | 'S' << 24);
+	put(&w, 'A' | ' ' << 8 | ' ' << 16 | (uint32_t)' ' << 24);
+	put(&w, MP_ENTRY_IOAPIC | ioapic_id << 8 | MP_IOAPIC_VER << 16 | MP_IOAPIC_EN << 24);
+	put(&w, MP_IOAPIC_ADDR);
+	w.entries = cpus + 2;
 	for (i = 0; i < MP_ISA_IRQS; i++) {
-		uint8_t pin = i;
+		uint32_t pin = i;
 
 		if (i == MP_ISA_CASCADE && b->irq0_override)
 			continue;
 		if (i == 0 && b->irq0_override)
 			pin = MP_PIN_IRQ0_OVERRIDE;
-		struct mp_int *in = put(&p, sizeof(*in), &entries);
-		*in = (struct mp_int){ MP_ENTRY_IOINT, MP_INT, 0, 0, i, ioapic_id, pin };
+		/* the byte sum of these two dwords is plain arithmetic */
+		w.p[0] = MP_INT_WORD0(MP_ENTRY_IOINT, MP_INT);
+		w.p[1] = MP_INT_WORD1(0, i, ioapic_id, pin);
+		w.p += 2;
+		w.sum += MP_ENTRY_IOINT + MP_INT + i + ioapic_id + pin;
+		w.entries++;
 	}
-	struct mp_int *l0 = put(&p, sizeof(*l0), &entries);
-	*l0 = (struct mp_int){ MP_ENTRY_LINT, MP_EXTINT, 0, 0, 0, MP_ALL_LAPICS, 0 };
-	struct mp_int *l1 = put(&p, sizeof(*l1), &entries);
-	*l1 = (struct mp_int){ MP_ENTRY_LINT, MP_NMI, 0, 0, 0, MP_ALL_LAPICS, 1 };
+	put(&w, MP_INT_WORD0(MP_ENTRY_LINT, MP_EXTINT));
+	put(&w, MP_INT_WORD1(0, 0, MP_ALL_LAPICS, 0));
+	put(&w, MP_INT_WORD0(MP_ENTRY_LINT, MP_NMI));
+	put(&w, MP_INT_WORD1(0, 0, MP_ALL_LAPICS, 1));
+	w.entries += 2;
 
+	memset(h, 0, sizeof(*h));
 	memcpy(h->signature, "PCMP", 4);
-	h->length = p - (uint8_t *)h;
+	h->length = (uint8_t *)w.p - (uint8_t *)h;
 	h->spec_rev = MP_SPEC_REV;
 	memcpy(h->oem, "MICRORIG", 8);
 	memcpy(h->product, "MICROVM     ", 12);
 	h->lapic = MP_LAPIC_ADDR;
-	h->entries = entries;
-	h->checksum = checksum(h, h->length);
+	h->entries = w.entries;
+	/* the header is summed the same way, 11 dwords */
+	w.p = (uint32_t *)(void *)h;
+	for (i = 0; i < sizeof(*h) / 4; i++)
+		w.sum += bsum(w.p[i]);
+	h->checksum = -w.sum;
 
 	memset(fp, 0, sizeof(*fp));
 	memcpy(fp->signature, "_MP_", 4);
 	fp->table = (uint32_t)h;
 	fp->length = 1;
 	fp->spec_rev = MP_SPEC_REV;
-	fp->checksum = checksum(fp, sizeof(*fp));
+	w.sum = 0;
+	for (i = 0, w.p = (uint32_t *)(void *)fp; i < sizeof(*fp) / 4; i++)
+		w.sum += bsum(w.p[i]);
+	fp->checksum = -w.sum;
 	b->mptable = (uint32_t)fp;
 
+	if (!reporting())
+		return;
 	line_begin("table");
 	line_word("kind", "mptable");
 	line_hex("addr", (uint32_t)fp);

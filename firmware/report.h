@@ -13,6 +13,9 @@
 #define line_word(key, w)	line_word_(" " key "=", sizeof(" " key "=") - 1, (w))
 #define line_quoted(key, s)	line_quoted_(" " key "=\"", sizeof(" " key "=\"") - 1, (s))
 
+/* Report blocks are skipped as a whole in quiet mode: building a line costs instructions. */
+#define reporting() (!board.quiet)
+
 void line_put(const char *s, uint32_t n);
 void line_hex_(const char *key, uint32_t n, uint64_t v);
 void line_dec_(const char *key, uint32_t n, uint32_t v);

@@ -9,12 +9,12 @@
 
 #define SETTING_MAX 16		/* longest value looked at */
 
-static uint32_t read_setting(const char *name, char *buf)
+static uint32_t read_setting(enum fw_cfg_known which, char *buf)
 {
 	struct fw_cfg_file f;
 	uint32_t n;
 
-	if (!fw_cfg_find(name, &f))
+	if (!fw_cfg_known(which, &f))
 		return 0;
 	n = f.size < SETTING_MAX - 1 ? f.size : SETTING_MAX - 1;
 	fw_cfg_read(f.select, buf, n);
@@ -40,9 +40,9 @@ void read_settings(struct board *b)
 	char buf[SETTING_MAX];
 	uint32_t i;
 
-	if (read_setting("opt/microrig/quiet", buf))
+	if (read_setting(FILE_QUIET, buf))
 		b->quiet = buf[0] == '1';
-	if (!read_setting("opt/microrig/boot", buf))
+	if (!read_setting(FILE_BOOT, buf))
 		return;
 	for (i = 0; i < sizeof(boot_values) / sizeof(boot_values[0]); i++) {
 		if (!memcmp(buf, boot_values[i].value, strlen(boot_values[i].value) + 1)) {

@@ -34,7 +34,7 @@ void report_timing(int stage)
 void timing_mark(int stage)
 {
 	stamps[stage] = rdtsc();
-	if (started)
+	if (started && reporting())
 		report_timing(stage);
 }
 

@@ -29,6 +29,8 @@ static void probe_slot(int index, struct virtio_slot *v)
 			v->vendor = mmio_read32(v->base + VIRTIO_MMIO_VENDOR_ID);
 		}
 	}
+	if (!reporting())
+		return;
 	line_begin("virtio");
 	line_dec("slot", index);
 	line_hex("base", v->base);
