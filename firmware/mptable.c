@@ -57,10 +57,18 @@ struct mp_header {
 	uint8_t reserved;
 } __attribute__((packed));
 
-/* Byte sum (mod 256) of a dword: the top byte of x * 0x01010101. */
+/*
+ * Byte sums a dword at a time: bytes 0+2 and 1+3 are added in two 16-bit lanes, which
+ * cannot overflow for a table this size; fold() adds the lanes at the end.
+ */
 static inline uint32_t bsum(uint32_t x)
 {
-	return (x * 0x01010101u) >> 24;
+	return (x & 0x00ff00ff) + ((x >> 8) & 0x00ff00ff);
+}
+
+static inline uint8_t fold(uint32_t lanes)
+{
+	return lanes + (lanes >> 16);
 }
 
 /*
@@ -147,7 +155,7 @@ void build_mptable(struct board *b)
 	w.p = (uint32_t *)(void *)h;
 	for (i = 0; i < sizeof(*h) / 4; i++)
 		w.sum += bsum(w.p[i]);
-	h->checksum = -w.sum;
+	h->checksum = -fold(w.sum);
 
 	memset(fp, 0, sizeof(*fp));
 	memcpy(fp->signature, "_MP_", 4);
@@ -157,7 +165,7 @@ void build_mptable(struct board *b)
 	w.sum = 0;
 	for (i = 0, w.p = (uint32_t *)(void *)fp; i < sizeof(*fp) / 4; i++)
 		w.sum += bsum(w.p[i]);
-	fp->checksum = -w.sum;
+	fp->checksum = -fold(w.sum);
 	b->mptable = (uint32_t)fp;
 
 	if (!reporting())
