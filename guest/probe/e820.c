@@ -5,7 +5,7 @@
 #include "handoff.h"
 #include "report.h"
 
-#define LOW_RAM_END		0x9f000		/* 636 KiB: conventional memory a kernel may use */
+#define LOW_RAM_END		0x80000		/* 512 KiB: room for real-mode trampolines */
 #define HIGH_MEMORY_START	0x100000
 #define MICROVM_LOWMEM_MAX	0xc0000000ull	/* microvm puts RAM beyond 3 GiB above 4 GiB */
 #define HIGH_RAM_START		0x100000000ull
@@ -154,7 +154,7 @@ void e820_check(const struct handoff *h, const struct expect *x)
 	uint64_t low = first_gap(h, 0, LOW_RAM_END, E820_RAM);
 
 	check("e820-low-ram", low == LOW_RAM_END,
-	      "usable RAM covers conventional memory from 0 to 636 KiB",
+	      "usable RAM covers the first 512 KiB of conventional memory",
 	      "first non-RAM byte 0x%llx", (unsigned long long)low);
 	uint64_t img = first_gap(h, (uintptr_t)__image_start, (uintptr_t)_end, E820_RAM);
 

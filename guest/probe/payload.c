@@ -43,10 +43,19 @@ static void check_cmdline(const struct handoff *h, const struct expect *x)
 		if ((p == s || p[-1] == ' ') && !strncmp(p, CRC_KEY, strlen(CRC_KEY)))
 			key = p;
 	size_t n = key ? (size_t)(key - s) : len;
+	const char *from = s;
 
 	while (n && s[n - 1] == ' ')
 		n--;
-	uint32_t crc = crc32_update(0, s, n);
+	/* Multiboot loaders (QEMU, GRUB) put the kernel's path first. */
+	if (h->protocol == PROTO_MULTIBOOT) {
+		const char *sp = memchr(s, ' ', n), *eq = memchr(s, '=', n);
+
+		if (sp && (!eq || eq > sp))
+			from = sp + 1;
+	}
+	n -= (size_t)(from - s);
+	uint32_t crc = crc32_update(0, from, n);
 
 	check("cmdline-crc", crc == x->crc,
 	      "the command line reached the kernel byte for byte (CRC-32 of the text before probe.crc)",

@@ -50,8 +50,11 @@ $(PROBE_OUT)/probe.mb: $(PROBE_OUT)/probe-mb.elf
 	objcopy -O binary -R .stack -R .bss $< $@
 	@printf 'probe: %s %s bytes\n' $@ $$(stat -c %s $@)
 
+# The setup is linked at 0 (the loader runs it at seg:0): on x86-64 the
+# object's absolute references stay zero until a link applies the addends.
 $(PROBE_OUT)/setup16.bin: $(PROBE_OUT)/obj/probe/setup16.o
-	objcopy -O binary -j .setup $< $@
+	@$(PROBE_LD) $(PROBE_LDFLAGS) --section-start=.setup=0 -e 0 -o $(PROBE_OUT)/setup16.elf $<
+	objcopy -O binary -j .setup $(PROBE_OUT)/setup16.elf $@
 
 $(PROBE_OUT)/pm.bin: $(PROBE_OUT)/probe-bz.elf
 	objcopy -O binary -R .stack -R .bss $< $@

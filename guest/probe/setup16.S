@@ -7,7 +7,8 @@
  * enters at seg+0x20:0 with DS = ES = SS = seg. */
 #include "entry_state.h"
 
-#define SETUP_SECTS		4	/* 512-byte sectors after the boot sector */
+#define SETUP_SECTS		11	/* 512-byte sectors after the boot sector */
+#define ZERO_PAGE_SIZE		0x1000	/* boot_params: our code starts after it */
 #define BOOT_PROTOCOL		0x020f
 #define LOADFLAG_LOADED_HIGH	0x01	/* protected-mode code at 0x100000 */
 #define XLF_KERNEL_64		0x0001	/* has the 64-bit entry at +0x200 */
@@ -33,8 +34,10 @@
 	.code16
 	.globl _setup_start
 _setup_start:
-	/* The boot sector: not bootable from a disk, only by a loader. */
-	int $0x19
+	/* The first 4 KiB are boot_params, handed to the 32-bit code as they
+	 * are: the loader fills the header, int 15h fills e820_table (0x2d0),
+	 * so no code may live there. The boot sector is empty: only a loader
+	 * can start this image. */
 	.org 0x1f1
 hdr:
 setup_sects:	.byte SETUP_SECTS
@@ -45,7 +48,7 @@ vid_mode:	.word 0xffff
 root_dev:	.word 0
 boot_flag:	.word 0xaa55
 	/* 0x200: the real-mode entry point. */
-	jmp start16
+	jmp to_start16
 header:		.ascii "HdrS"
 version:	.word BOOT_PROTOCOL
 realmode_swtch:	.long 0
@@ -78,9 +81,14 @@ init_size:	.long 0			/* patched by mkbzimage.py */
 handover_offset: .long 0
 kernel_info_offset: .long 0
 
+to_start16:
+	/* In boot_params' padding after the header: a near jump past it. */
+	jmp start16
+
 kernel_version_str:
 	.asciz "microrig-probe"
 
+	.org ZERO_PAGE_SIZE
 start16:
 	/* First the TSC (issue 8 counts firmware instructions up to here), then
 	 * the segment registers as the loader left them, through CS because DS
