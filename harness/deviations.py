@@ -23,6 +23,10 @@ class Deviation:
 
 
 KNOWN = (
+    Deviation("qboot", "e820-no-empty",
+              "qboot appends an all-zero entry to its e820 map (also from its int 15h E820)"),
+    Deviation("qboot", "mptable-entry-count",
+              "qboot's MP table header says 0 entries while 20 follow within its length"),
 )
 
 

@@ -140,10 +140,8 @@ def disk_pattern(size):
 
 def kernel_cmdline(case):
     if case.payload.kind == "linux":
-        base = linuxargs.cmdline(case)
-    else:
-        base = probeargs.cmdline(case)
-    return f"{base} {case.extra_append}".strip()
+        return f"{linuxargs.cmdline(case)} {case.extra_append}".strip()
+    return probeargs.cmdline(case)
 
 
 def initrd_for(case, workdir):
