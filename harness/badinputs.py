@@ -82,6 +82,7 @@ class BadInput:
     append: str = ""              # extra kernel command line
     fw_cfg: tuple = ()            # extra (name, string) fw_cfg items
     handoff: str = None           # forced hand-off
+    initrd: bool = True           # False: no -initrd (QEMU refuses an initrd for a zImage)
     # Who refuses it: ("firmware", ERROR_CODE) or ("qemu", "substring of QEMU's message").
     expect: tuple = field(default=("firmware", ""))
 
@@ -91,15 +92,21 @@ def _truncate(n):
 
 
 CORPUS = (
-    BadInput("zero-length", "bz", lambda b: b"", expect=("qemu", "")),
-    BadInput("truncated-in-boot-sector", "bz", _truncate(0x100), expect=("qemu", "")),
-    BadInput("truncated-in-setup-header", "bz", _truncate(0x240), expect=("qemu", "")),
+    BadInput("zero-length", "bz", lambda b: b"", expect=("qemu", "could not load kernel")),
+    BadInput("truncated-in-boot-sector", "bz", _truncate(0x100), initrd=False,
+             expect=("qemu", "invalid kernel header")),
+    BadInput("truncated-in-setup-header", "bz", _truncate(0x240),
+             expect=("qemu", "invalid kernel header")),
     BadInput("truncated-after-setup", "bz", lambda b: b[:(b[HDR_SETUP_SECTS] + 1) * 512 + 64],
              expect=("firmware", "KERNEL_TRUNCATED")),
     BadInput("truncated-half", "bz", lambda b: b[:len(b) // 2],
              expect=("firmware", "KERNEL_TRUNCATED")),
+    # Without "HdrS" QEMU takes the file for a pre-2.00 zImage and refuses an initrd for it;
+    # without an initrd it hands the image over and the firmware must refuse it.
+    BadInput("wrong-magic-with-initrd", "bz", lambda b: b[:HDR_MAGIC] + b"HdrX" + b[HDR_MAGIC + 4:],
+             expect=("qemu", "too old to load a ram disk")),
     BadInput("wrong-magic", "bz", lambda b: b[:HDR_MAGIC] + b"HdrX" + b[HDR_MAGIC + 4:],
-             expect=("firmware", "KERNEL_MAGIC")),
+             initrd=False, expect=("firmware", "KERNEL_MAGIC")),
     BadInput("syssize-lies", "bz", lambda b: _put(b, HDR_SYSSIZE, "<I", 0x0FFFFFFF),
              expect=("firmware", "KERNEL_TRUNCATED")),
     BadInput("init-size-beyond-ram", "bz", lambda b: _put(b, HDR_INIT_SIZE, "<I", 0xF0000000),
@@ -120,7 +127,10 @@ CORPUS = (
              expect=("firmware", "KERNEL_HEADER")),
     BadInput("multiboot-bad-checksum", "mb",
              lambda b: _put(b, _multiboot_header_offset(b) + 8, "<I", 0x12345678),
-             expect=("qemu", "")),
+             expect=("qemu", "too old to load a ram disk")),
+    BadInput("multiboot-bad-checksum-no-initrd", "mb",
+             lambda b: _put(b, _multiboot_header_offset(b) + 8, "<I", 0x12345678),
+             initrd=False, expect=("qemu", "invalid kernel header")),
     BadInput("virtio-no-irq", "pvh", append="virtio_mmio.device=512@0xfeb00000",
              expect=("firmware", "VIRTIO_SYNTAX")),
     BadInput("virtio-bad-base", "pvh", append="virtio_mmio.device=512@0xzz:5",
@@ -134,3 +144,15 @@ CORPUS = (
     BadInput("virtio-trailing-junk", "pvh", append="virtio_mmio.device=512@0xfeb00000:5:2:9",
              expect=("firmware", "VIRTIO_SYNTAX")),
 )
+
+
+def make_case(bad, engine, workdir):
+    """The case that boots `bad` through microrig on `engine`; writes the mutated image."""
+    from .cases import DEFAULT_TOGGLES, Case
+    from .payloads import Payload
+    image = Payload("probe", bad.base).path.read_bytes()
+    path = workdir / f"{bad.name}.img"
+    path.write_bytes(bad.mutate(image) if bad.mutate else image)
+    return Case(engine, "microrig", Payload("probe", bad.base, file=path), DEFAULT_TOGGLES,
+                handoff=bad.handoff, extra_append=bad.append, fw_cfg=bad.fw_cfg,
+                initrd=bad.initrd)

@@ -54,6 +54,7 @@ class Case:
     virtio: tuple = ("blk",)
     extra_append: str = ""
     fw_cfg: tuple = field(default=())   # (name, string) pairs
+    initrd: bool = True
 
     @property
     def id(self):

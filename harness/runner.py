@@ -145,6 +145,8 @@ def kernel_cmdline(case):
 
 
 def initrd_for(case, workdir):
+    if not case.initrd:
+        return None
     if case.payload.kind == "linux":
         return case.payload.initrd
     return probeargs.initrd(case, workdir)
