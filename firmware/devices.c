@@ -51,7 +51,7 @@ void report_start(struct board *b)
 
 	report_device("pit", b->pit, 0x40, NULL);
 	/* both chips are probed; the pair counts as present when the master answers */
-	report_device("pic", b->pic, 0x20, b->pic_slave ? " slave=present" : " slave=absent");
+	report_device("pic", b->pic, 0x20, !b->pic ? NULL : b->pic_slave ? " slave=present" : " slave=absent");
 	report_device("rtc", b->rtc, 0x70, NULL);
 	report_device("serial", b->serial, UART_BASE, NULL);
 }
