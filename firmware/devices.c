@@ -54,9 +54,9 @@ void report_start(struct board *b)
 	line_hex("ram", b->ram_size);
 	line_end();
 
-	report_device("pit", b->pit, 0x40, NULL);
+	report_device("pit", b->pit, PIT_BASE, NULL);
 	/* both chips are probed; the pair counts as present when the master answers */
-	report_device("pic", b->pic, 0x20, b->pic_slave ? " slave=present" : " slave=absent");
-	report_device("rtc", b->rtc, 0x70, NULL);
+	report_device("pic", b->pic, PIC_BASE, b->pic_slave ? " slave=present" : " slave=absent");
+	report_device("rtc", b->rtc, RTC_BASE, NULL);
 	report_device("serial", b->serial, UART_BASE, NULL);
 }
