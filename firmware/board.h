@@ -120,7 +120,10 @@ void report_timing(int stage);
 /* timing stages (docs/protocol.md `time` topic) */
 enum stage { T_RESET, T_FW_CFG, T_DEVICES, T_TABLES, T_LOADED, T_JUMP, T_STAGES };
 
-/* ISA device drivers */
+/* ISA device drivers, and the base port each reports */
+#define PIT_BASE	0x40
+#define PIC_BASE	0x20
+#define RTC_BASE	0x70
 int pit_probe_and_init(void);
 void pic_probe_and_init(int *master, int *slave);
 int rtc_probe_and_init(void);

@@ -58,14 +58,17 @@ static int cpu_has_long_mode(void)
 	return !!(d & CPUID_EXT_LM);
 }
 
+int bzimage_is_64bit(const struct kernel *k)
+{
+	return ld16(k->header + HDR_VERSION) >= 0x20c &&
+	       (ld16(k->header + HDR_XLOADFLAGS) & XLF_KERNEL_64);
+}
+
 int bzimage_supports(const struct kernel *k, enum boot_protocol protocol)
 {
-	uint16_t version = ld16(k->header + HDR_VERSION);
-
 	if (protocol != BOOT_BZIMAGE64)
 		return 1;		/* 16 and 32 need 2.02, which check_header() insists on */
-	return version >= 0x20c && (ld16(k->header + HDR_XLOADFLAGS) & XLF_KERNEL_64) &&
-	       cpu_has_long_mode();
+	return bzimage_is_64bit(k) && cpu_has_long_mode();
 }
 
 /* Does the header agree with what QEMU passed? A lying header stops here, not in the kernel. */

@@ -31,6 +31,7 @@ static const char *const error_names[] = {
 
 void fail(enum fw_error err, const char *what)
 {
+	line_ptr = line_buf;	/* a failure may interrupt a line being built */
 	line_begin("error");
 	line_word("code", error_names[err]);
 	line_quoted("what", what);

@@ -34,12 +34,20 @@ struct fw_cfg_dma {
 
 static uint32_t dir_count;
 static struct fw_cfg_file known[FILE_KNOWN];
-static const char *const known_names[FILE_KNOWN] = {
-	[FILE_E820] = "etc/e820",
-	[FILE_QUIET] = "opt/microrig/quiet",
-	[FILE_BOOT] = "opt/microrig/boot",
-	[FILE_TABLE_LOADER] = "etc/table-loader",
+
+/* Names padded with NULs to whole dwords, compared a dword at a time. */
+#define KNOWN_WORDS 5
+static const union {
+	char name[KNOWN_WORDS * 4];
+	uint32_t w[KNOWN_WORDS];
+} known_names[FILE_KNOWN] = {
+	[FILE_E820] = { "etc/e820" },
+	[FILE_QUIET] = { "opt/microrig/quiet" },
+	[FILE_BOOT] = { "opt/microrig/boot" },
+	[FILE_TABLE_LOADER] = { "etc/table-loader" },
 };
+#define PREFIX_ETC	0x2f637465	/* "etc/": all known names start with one of these two */
+#define PREFIX_OPT	0x2f74706f	/* "opt/" */
 static const uint8_t *const dir = (const uint8_t *)MEM_SCRATCH;
 
 static void dma_read(uint16_t key, void *dst, uint32_t n)
@@ -113,25 +121,24 @@ int fw_cfg_known(enum fw_cfg_known which, struct fw_cfg_file *f)
 }
 
 /*
- * One pass for all the well-known files: each entry's first two dwords are compared with
- * each wanted name's (all have at least 8 characters); only a match there costs a memcmp.
+ * One pass over the directory for all the well-known files. Directory names are
+ * NUL-padded to 56 bytes, like ours to 20, so whole dwords compare; an entry whose
+ * first dword is neither prefix costs three instructions.
  */
 static void find_known_files(void)
 {
-	uint32_t w0[FILE_KNOWN], w1[FILE_KNOWN], len[FILE_KNOWN], i, j;
 	const uint8_t *e = dir;
+	uint32_t i, j, k;
 
-	for (j = 0; j < FILE_KNOWN; j++) {
-		w0[j] = ld32(known_names[j]);
-		w1[j] = ld32(known_names[j] + 4);
-		len[j] = strlen(known_names[j]) + 1;
-	}
 	for (i = 0; i < dir_count; i++, e += FW_CFG_DIR_ENTRY_SIZE) {
-		uint32_t e0 = ld32(e + FW_CFG_DIR_NAME), e1 = ld32(e + FW_CFG_DIR_NAME + 4);
+		const uint32_t *name = (const uint32_t *)(e + FW_CFG_DIR_NAME);
 
+		if (name[0] != PREFIX_ETC && name[0] != PREFIX_OPT)
+			continue;
 		for (j = 0; j < FILE_KNOWN; j++) {
-			if (e0 != w0[j] || e1 != w1[j] ||
-			    memcmp(e + FW_CFG_DIR_NAME + 8, known_names[j] + 8, len[j] - 8))
+			for (k = 0; k < KNOWN_WORDS && name[k] == known_names[j].w[k]; k++)
+				;
+			if (k < KNOWN_WORDS)
 				continue;
 			known[j].size = bswap32(ld32(e));
 			known[j].select = bswap16(ld16(e + 4));

@@ -18,11 +18,6 @@
 
 static struct kernel kernel;
 
-static const char *const protocol_names[] = {
-	[BOOT_BZIMAGE16] = "16", [BOOT_BZIMAGE32] = "32", [BOOT_BZIMAGE64] = "64",
-	[BOOT_PVH] = "pvh", [BOOT_MULTIBOOT] = "multiboot",
-};
-
 static enum kernel_kind classify(struct kernel *k)
 {
 	if (!k->setup_size)
@@ -47,23 +42,21 @@ static enum boot_protocol choose(struct board *b, struct kernel *k)
 		}
 		if (p >= BOOT_BZIMAGE16 && p <= BOOT_BZIMAGE64 && bzimage_supports(k, p))
 			return p;
-		break;
+		if (p == BOOT_BZIMAGE64 && bzimage_is_64bit(k))
+			fail(ERR_NO_LONG_MODE, "forced 64-bit entry on a CPU without long mode");
+		fail(ERR_BOOT_UNSUPPORTED, p == BOOT_BZIMAGE64 ?
+		     "forced 64-bit entry, but the bzImage lacks XLF_KERNEL_64 (protocol 2.12+)" :
+		     "forced pvh or multiboot hand-off, but the kernel is a bzImage");
 	case KERNEL_PVH:
 		if (p == BOOT_AUTO || p == BOOT_PVH)
 			return BOOT_PVH;
-		break;
+		fail(ERR_BOOT_UNSUPPORTED, "forced hand-off is not pvh, but the kernel is a PVH ELF");
 	case KERNEL_MULTIBOOT:
+	default:
 		if (p == BOOT_AUTO || p == BOOT_MULTIBOOT)
 			return BOOT_MULTIBOOT;
-		break;
-	default:
-		break;
+		fail(ERR_BOOT_UNSUPPORTED, "forced hand-off is not multiboot, but the kernel is Multiboot");
 	}
-	line_begin("boot");
-	line_word("forced", protocol_names[p]);
-	line_word("kernel", k->kind == KERNEL_BZIMAGE ? "bzimage" : k->kind == KERNEL_PVH ? "pvh" : "multiboot");
-	line_end_always();
-	fail(ERR_BOOT_UNSUPPORTED, "the forced hand-off is one this kernel cannot take");
 }
 
 void boot_kernel(struct board *b)

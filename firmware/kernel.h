@@ -17,6 +17,7 @@ void bzimage_boot(struct board *b, struct kernel *k, enum boot_protocol protocol
 void pvh_boot(struct board *b, struct kernel *k);
 void multiboot_boot(struct board *b, struct kernel *k);
 int bzimage_supports(const struct kernel *k, enum boot_protocol protocol);
+int bzimage_is_64bit(const struct kernel *k);	/* has XLF_KERNEL_64, whatever the CPU */
 
 /* initrd: read to QEMU's address, or lower if tables took the top of RAM */
 uint32_t load_initrd(struct board *b, uint32_t max_end, uint32_t *size);

@@ -93,15 +93,33 @@ static inline void put(struct writer *w, uint32_t v)
 #define MP_INT_WORD0(entry, type) ((entry) | (type) << 8)	/* flags 0: conform to bus */
 #define MP_INT_WORD1(bus, irq, dst, pin) \
 	((bus) | (irq) << 8 | (dst) << 16 | (uint32_t)(pin) << 24)
+#define DW(a, b, c, d)	((a) | (b) << 8 | (c) << 16 | (uint32_t)(d) << 24)
+
+/*
+ * ISA IRQ routing, written with IOAPIC id 0 and patched: IRQ n on pin n, except that with
+ * IRQ0_OVERRIDE the PIT's IRQ0 is on pin 2 and IRQ2 (the PIC cascade) is not routed.
+ */
+#define ROUTE(irq, pin)	MP_INT_WORD0(MP_ENTRY_IOINT, MP_INT), MP_INT_WORD1(0, irq, 0, pin)
+#define ROUTES_1_15_BUT_2 \
+	ROUTE(1, 1), ROUTE(3, 3), ROUTE(4, 4), ROUTE(5, 5), ROUTE(6, 6), ROUTE(7, 7), \
+	ROUTE(8, 8), ROUTE(9, 9), ROUTE(10, 10), ROUTE(11, 11), ROUTE(12, 12), \
+	ROUTE(13, 13), ROUTE(14, 14), ROUTE(15, 15)
+static const uint32_t routes_override[] = { ROUTE(0, MP_PIN_IRQ0_OVERRIDE), ROUTES_1_15_BUT_2 };
+static const uint32_t routes_identity[] = { ROUTE(0, 0), ROUTE(2, 2), ROUTES_1_15_BUT_2 };
+/* their byte sums: 3 per entry plus irq plus pin (0..15 twice, minus what is left out) */
+#define ROUTES_SUM_OVERRIDE	(15 * 3 + (120 - 2) + (120 - 2 + MP_PIN_IRQ0_OVERRIDE))
+#define ROUTES_SUM_IDENTITY	(16 * 3 + 120 + 120)
 
 void build_mptable(struct board *b)
 {
 	struct mp_float *fp = (struct mp_float *)MP_FLOAT_ADDR;
 	struct mp_header *h = (struct mp_header *)MP_TABLE_ADDR;
 	struct writer w = { (uint32_t *)(h + 1), 0, 0 };
-	uint32_t cpus = b->cpus ? b->cpus : 1, sig, ebx, ecx, features, i;
+	uint32_t cpus = b->cpus ? b->cpus : 1, sig, ebx, ecx, features, i, n;
 	uint32_t max_cpus = (MP_TABLE_MAX - sizeof(*h) - 64 - MP_ISA_IRQS * 8) / MP_CPU_ENTRY_SIZE;
+	const uint32_t *routes = b->irq0_override ? routes_override : routes_identity;
 	uint32_t ioapic_id;
+	uint8_t *id;
 
 	if (max_cpus > 254)
 		max_cpus = 254;		/* 8-bit APIC ids, 0xff is broadcast */
@@ -117,54 +135,47 @@ void build_mptable(struct board *b)
 		put(&w, 0);
 		put(&w, 0);
 	}
-	/* bus 0 is ISA: type, id, then "ISA   " */
-	put(&w, MP_ENTRY_BUS | 0 << 8 | 'I' << 16 | 'S' << 24);
-	put(&w, 'A' | ' ' << 8 | ' ' << 16 | (uint32_t)' ' << 24);
-	put(&w, MP_ENTRY_IOAPIC | ioapic_id << 8 | MP_IOAPIC_VER << 16 | MP_IOAPIC_EN << 24);
+	/* bus 0 is ISA: type, id, "ISA   "; then the IOAPIC */
+	put(&w, DW(MP_ENTRY_BUS, 0, 'I', 'S'));
+	put(&w, DW('A', ' ', ' ', ' '));
+	put(&w, DW(MP_ENTRY_IOAPIC, ioapic_id, MP_IOAPIC_VER, MP_IOAPIC_EN));
 	put(&w, MP_IOAPIC_ADDR);
-	w.entries = cpus + 2;
-	for (i = 0; i < MP_ISA_IRQS; i++) {
-		uint32_t pin = i;
 
-		if (i == MP_ISA_CASCADE && b->irq0_override)
-			continue;
-		if (i == 0 && b->irq0_override)
-			pin = MP_PIN_IRQ0_OVERRIDE;
-		/* the byte sum of these two dwords is plain arithmetic */
-		w.p[0] = MP_INT_WORD0(MP_ENTRY_IOINT, MP_INT);
-		w.p[1] = MP_INT_WORD1(0, i, ioapic_id, pin);
-		w.p += 2;
-		w.sum += MP_ENTRY_IOINT + MP_INT + i + ioapic_id + pin;
-		w.entries++;
-	}
+	n = b->irq0_override ? sizeof(routes_override) / 8 : sizeof(routes_identity) / 8;
+	memcpy(w.p, routes, n * 8);
+	for (i = 0, id = (uint8_t *)w.p + 6; i < n; i++, id += 8)
+		*id = ioapic_id;
+	w.sum += (b->irq0_override ? ROUTES_SUM_OVERRIDE : ROUTES_SUM_IDENTITY) + n * ioapic_id;
+	w.p += 2 * n;
+
 	put(&w, MP_INT_WORD0(MP_ENTRY_LINT, MP_EXTINT));
 	put(&w, MP_INT_WORD1(0, 0, MP_ALL_LAPICS, 0));
 	put(&w, MP_INT_WORD0(MP_ENTRY_LINT, MP_NMI));
 	put(&w, MP_INT_WORD1(0, 0, MP_ALL_LAPICS, 1));
-	w.entries += 2;
+	w.entries = cpus + 2 + n + 2;
 
-	memset(h, 0, sizeof(*h));
-	memcpy(h->signature, "PCMP", 4);
-	h->length = (uint8_t *)w.p - (uint8_t *)h;
-	h->spec_rev = MP_SPEC_REV;
-	memcpy(h->oem, "MICRORIG", 8);
-	memcpy(h->product, "MICROVM     ", 12);
-	h->lapic = MP_LAPIC_ADDR;
-	h->entries = w.entries;
-	/* the header is summed the same way, 11 dwords */
-	w.p = (uint32_t *)(void *)h;
-	for (i = 0; i < sizeof(*h) / 4; i++)
-		w.sum += bsum(w.p[i]);
+	/* the header, as dwords: constants fold into the sum at compile time */
+	n = (uint8_t *)w.p - (uint8_t *)h;	/* table length */
+	w.p = (uint32_t *)MP_TABLE_ADDR;
+	put(&w, DW('P', 'C', 'M', 'P'));
+	put(&w, n | MP_SPEC_REV << 16);		/* length, spec_rev, checksum 0 for now */
+	put(&w, DW('M', 'I', 'C', 'R'));
+	put(&w, DW('O', 'R', 'I', 'G'));
+	put(&w, DW('M', 'I', 'C', 'R'));
+	put(&w, DW('O', 'V', 'M', ' '));
+	put(&w, DW(' ', ' ', ' ', ' '));
+	put(&w, 0);				/* OEM table pointer */
+	put(&w, (uint32_t)w.entries << 16);	/* OEM table size 0, entry count */
+	put(&w, MP_LAPIC_ADDR);
+	put(&w, 0);				/* extended table: none */
 	h->checksum = -fold(w.sum);
 
-	memset(fp, 0, sizeof(*fp));
-	memcpy(fp->signature, "_MP_", 4);
-	fp->table = (uint32_t)h;
-	fp->length = 1;
-	fp->spec_rev = MP_SPEC_REV;
 	w.sum = 0;
-	for (i = 0, w.p = (uint32_t *)(void *)fp; i < sizeof(*fp) / 4; i++)
-		w.sum += bsum(w.p[i]);
+	w.p = (uint32_t *)MP_FLOAT_ADDR;
+	put(&w, DW('_', 'M', 'P', '_'));
+	put(&w, (uint32_t)h);
+	put(&w, DW(1, MP_SPEC_REV, 0, 0));	/* 16 bytes, spec_rev, checksum, feature 1 = 0 */
+	put(&w, 0);				/* feature bytes 2-5: IMCR absent, virtual wire */
 	fp->checksum = -fold(w.sum);
 	b->mptable = (uint32_t)fp;
 
@@ -174,7 +185,7 @@ void build_mptable(struct board *b)
 	line_word("kind", "mptable");
 	line_hex("addr", (uint32_t)fp);
 	line_dec("cpus", cpus);
-	line_dec("ioapic_id", ioapic_id);
+	line_dec("ioapic_id", cpus);
 	line_dec("irq0_pin", b->irq0_override ? MP_PIN_IRQ0_OVERRIDE : 0);
 	line_end();
 }

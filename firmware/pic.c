@@ -7,8 +7,8 @@
  */
 #include "board.h"
 
-#define PIC1_CMD	0x20	/* master: ICW1 / OCW2 / OCW3 */
-#define PIC1_DATA	0x21	/* master: ICW2-4 / interrupt mask */
+#define PIC1_CMD	(PIC_BASE + 0)	/* master: ICW1 / OCW2 / OCW3 */
+#define PIC1_DATA	(PIC_BASE + 1)	/* master: ICW2-4 / interrupt mask */
 #define PIC2_CMD	0xa0	/* slave */
 #define PIC2_DATA	0xa1
 #define PIC_ICW1_INIT	0x11	/* edge triggered, cascade, ICW4 follows */

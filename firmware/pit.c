@@ -4,8 +4,8 @@
  */
 #include "board.h"
 
-#define PIT_CH0		0x40	/* counter 0 data */
-#define PIT_CMD		0x43	/* mode/command register */
+#define PIT_CH0		(PIT_BASE + 0)	/* counter 0 data */
+#define PIT_CMD		(PIT_BASE + 3)	/* mode/command register */
 #define PIT_READBACK_STATUS0 0xe2 /* read-back: latch status only (not count), counter 0 */
 #define PIT_MODE_RATEGEN 0x34	/* counter 0, lobyte/hibyte, mode 2, binary */
 #define PIT_FLOATING	0xff

@@ -5,22 +5,31 @@
 #include "io.h"
 
 #define DEBUGCON_PORT 0x402	/* isa-debugcon: the firmware's log channel */
-
-/* Keys and topics are string literals: their length is known at compile time. */
-#define line_begin(topic)	line_put("microrig: " topic, sizeof("microrig: " topic) - 1)
-#define line_hex(key, v)	line_hex_(" " key "=0x", sizeof(" " key "=0x") - 1, (v))
-#define line_dec(key, v)	line_dec_(" " key "=", sizeof(" " key "=") - 1, (v))
-#define line_word(key, w)	line_word_(" " key "=", sizeof(" " key "=") - 1, (w))
-#define line_quoted(key, s)	line_quoted_(" " key "=\"", sizeof(" " key "=\"") - 1, (s))
+#define LINE_TEXT_MAX 240	/* room for variable-length words; fixed parts fit in the slack */
+#define LINE_SLACK    96	/* literal keys and numbers are appended without a bounds check */
 
 /* Report blocks are skipped as a whole in quiet mode: building a line costs instructions. */
 #define reporting() (!board.quiet)
 
-void line_put(const char *s, uint32_t n);
-void line_hex_(const char *key, uint32_t n, uint64_t v);
-void line_dec_(const char *key, uint32_t n, uint32_t v);
-void line_word_(const char *key, uint32_t n, const char *w);
-void line_quoted_(const char *key, uint32_t n, const char *s);
+/*
+ * A line is built in place through line_ptr. Keys and topics are string literals, copied
+ * with a compile-time length (the compiler turns that into a few moves), so a line costs
+ * little more than the bytes that go out on the ports.
+ */
+extern char line_buf[LINE_TEXT_MAX + LINE_SLACK];
+extern char *line_ptr;
+
+#define line_lit(s)	(__builtin_memcpy(line_ptr, (s), sizeof(s) - 1), line_ptr += sizeof(s) - 1)
+#define line_begin(topic)	line_lit("microrig: " topic)
+#define line_hex(key, v)	(line_lit(" " key "=0x"), line_hex_((v)))
+#define line_dec(key, v)	(line_lit(" " key "="), line_dec_((v)))
+/* __builtin_strlen: folded to a constant for literals even though -ffreestanding */
+#define line_word(key, w)	(line_lit(" " key "="), line_put((w), __builtin_strlen(w)))
+#define line_quoted(key, s)	(line_lit(" " key "=\""), line_put((s), __builtin_strlen(s)), line_lit("\""))
+
+void line_put(const char *s, uint32_t n);	/* runtime text, cut to fit */
+void line_hex_(uint64_t v);
+void line_dec_(uint32_t v);
 void line_end(void);		/* newline, then send unless quiet */
 void line_end_always(void);	/* newline, then send even when quiet (errors) */
 

@@ -6,8 +6,8 @@
  */
 #include "board.h"
 
-#define RTC_INDEX	0x70	/* register select (bit 7 masks NMI) */
-#define RTC_DATA	0x71
+#define RTC_INDEX	(RTC_BASE + 0)	/* register select (bit 7 masks NMI) */
+#define RTC_DATA	(RTC_BASE + 1)
 #define RTC_REG_B	0x0b	/* control: PIE/AIE/UIE interrupt enables, formats */
 #define RTC_REG_C	0x0c	/* interrupt flags, cleared by reading */
 #define RTC_REG_D	0x0d	/* bit 7: valid RAM and time */

@@ -14,8 +14,13 @@
 static uint64_t stamps[T_STAGES];
 static int started;
 
-static const char *const stage_names[T_STAGES] = {
-	"reset", "fw_cfg", "devices", "tables", "loaded", "jump",
+static const struct {
+	char name[8];
+	uint32_t len;
+} stages[T_STAGES] = {
+#define STAGE(s) { s, sizeof(s) - 1 }
+	STAGE("reset"), STAGE("fw_cfg"), STAGE("devices"), STAGE("tables"), STAGE("loaded"),
+	STAGE("jump"),
 };
 
 void timing_reset(uint64_t tsc)
@@ -26,7 +31,8 @@ void timing_reset(uint64_t tsc)
 void report_timing(int stage)
 {
 	line_begin("time");
-	line_word("stage", stage_names[stage]);
+	line_lit(" stage=");
+	line_put(stages[stage].name, stages[stage].len);
 	line_hex("tsc", stamps[stage]);
 	line_end();
 }
