@@ -15,10 +15,12 @@
 #define DEADLINE_DELTA		2000000	/* TSC cycles */
 #define AP_TRAMP_PAGE		0x8000	/* below 1 MiB, page-aligned; SIPI vector 0x08 */
 #define SIPI_VECTOR		(AP_TRAMP_PAGE >> 12)
+#define REAL_MODE_IVT		0x0		/* 4-byte segment:offset vectors */
+#define REAL_MODE_NMI_VECTOR	2
 #define QUIET_TSC		200000000ull	/* time to make sure nothing more arrives */
 
 extern const char ap_tramp_start[], ap_tramp_end[];
-extern const uint32_t ap_tramp_count_offset;
+extern const uint32_t ap_tramp_count_offset, ap_tramp_ipi_offset, ap_tramp_handler_offset;
 
 static uint64_t lapic_base(void)
 {
@@ -145,6 +147,27 @@ static void check_self_ipi(void)
 	      "a fixed IPI to self is delivered", NULL);
 }
 
+/* An NMI IPI to the halted APs: they take it through the real-mode IVT,
+ * which the BSP, now in long mode, no longer uses. NMI rather than a fixed
+ * vector because an AP's LAPIC stays software-disabled after INIT, and
+ * real mode cannot reach its registers to enable it. */
+static void check_ipi_to_aps(unsigned cpus)
+{
+	volatile uint16_t *ipis = (volatile uint16_t *)(uintptr_t)(AP_TRAMP_PAGE + ap_tramp_ipi_offset);
+	volatile uint16_t *ivt;
+
+	/* Launder the low address: GCC takes pointers below 4 KiB for NULL-based. */
+	__asm__("" : "=r"(ivt) : "0"((uintptr_t)(REAL_MODE_IVT + REAL_MODE_NMI_VECTOR * 4)));
+	ivt[0] = (uint16_t)ap_tramp_handler_offset;
+	ivt[1] = AP_TRAMP_PAGE >> 4;
+	mb();
+	send_ipi(0, ICR_DEST_ALL_BUT_SELF | ICR_DELIVERY_NMI);
+	for (uint64_t t = rdtsc(); *ipis < cpus - 1 && rdtsc() - t < IRQ_TIMEOUT_TSC;)
+		cpu_relax();
+	check("lapic-ipi", *ipis == cpus - 1, "an NMI IPI reaches every other CPU",
+	      "%u of %u CPUs took it", *ipis, cpus - 1);
+}
+
 /* INIT-SIPI-SIPI to every other CPU; each runs ap_tramp.S and counts itself. */
 static void check_ap_start(unsigned cpus)
 {
@@ -166,6 +189,7 @@ static void check_ap_start(unsigned cpus)
 	check("lapic-ap-start", *count == cpus - 1,
 	      "INIT-SIPI-SIPI starts every other CPU in real mode at the SIPI vector",
 	      "%u of %u application processors ran", *count, cpus - 1);
+	check_ipi_to_aps(cpus);
 }
 
 void lapic_checks(unsigned cpus)

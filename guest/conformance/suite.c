@@ -52,7 +52,6 @@ void devices_run(const char *cmdline)
 
 	cmdline_u64(cmdline, "probe.cpus", &cpus);
 	cmdline_u64(cmdline, "probe.epoch", &epoch);
-	idt_init();
 	struct presence p = detect(cmdline);
 
 	irq_setup(p.pic, p.ioapic);
