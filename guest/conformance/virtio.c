@@ -4,6 +4,7 @@
 #include "cmdline.h"
 #include "fmt.h"
 #include "io.h"
+#include "irq.h"
 #include "report.h"
 #include "string.h"
 #include "suite.h"
@@ -126,6 +127,15 @@ static bool parse_slot(const char *v, size_t len, struct virtio_dev *d)
 	return size >= VIRTIO_MMIO_CONFIG && base + size <= 0x100000000ull;	/* the probe maps 4 GiB */
 }
 
+static uint64_t irq_device_base;	/* the device whose interrupt is being taken */
+
+static void ack_interrupt(unsigned vector)
+{
+	(void)vector;
+	mmio_write32(irq_device_base + VIRTIO_MMIO_INTERRUPT_ACK,
+		     mmio_read32(irq_device_base + VIRTIO_MMIO_INTERRUPT_STATUS));
+}
+
 static void check_slot(struct virtio_dev *d)
 {
 	char id[40];
@@ -140,6 +150,12 @@ static void check_slot(struct virtio_dev *d)
 		   "the slot answers with magic virt, version 1 or 2 and a device id",
 		   "magic=0x%x version=%u id=%u", magic, d->version, d->id))
 		return;
+	irq_device_base = d->base;
+	unsigned vec = d->irq < 16 || irq_controller() == INTC_IOAPIC ? irq_unmask(d->irq) : 0;
+	uint32_t before = vec ? irq_count[vec] : 0;
+
+	if (vec)
+		irq_set_hook(vec, ack_interrupt);
 	switch (d->id) {
 	case VIRTIO_ID_BLOCK:
 		virtio_blk_checks(d, qmem);
@@ -153,6 +169,17 @@ static void check_slot(struct virtio_dev *d)
 	default:
 		snformat(id, sizeof(id), "virtio%u-device", d->slot);
 		skip(id, "no checks for this device type");
+	}
+	snformat(id, sizeof(id), "virtio%u-irq", d->slot);
+	if (vec) {
+		bool got = irq_wait(vec, before + 1, IRQ_TIMEOUT_TSC / 4);
+
+		irq_mask(d->irq);
+		irq_set_hook(vec, 0);
+		check(id, got, "the used-buffer notification arrives on the command line's IRQ through the controller in use",
+		      "irq %u via %s", d->irq, irq_controller_name());
+	} else {
+		skip(id, "no interrupt controller can take this IRQ");
 	}
 	virtio_reset(d);
 }
