@@ -15,7 +15,8 @@
 #define IOAPIC_MIN_PINS		24
 #define PIN_PIT			2	/* ISA IRQ 0 with the override */
 #define PIN_UART		4
-#define VEC_TEST		0x70
+#define VEC_EDGE		0x70	/* one vector per test: a straggler */
+#define VEC_LEVEL		0x71	/* from one cannot pass for the next */
 #define COM1			0x3f8
 #define QUIET_TSC		100000000ull
 
@@ -96,17 +97,18 @@ static void eoi_hook(unsigned vector)
 
 static void check_edge(void)
 {
-	uint32_t before = irq_count[VEC_TEST];
+	uint32_t before = irq_count[VEC_EDGE];
 
-	irq_set_hook(VEC_TEST, eoi_hook);
+	irq_set_hook(VEC_EDGE, eoi_hook);
 	pit_start_periodic(PIT_HZ / 1000);
-	ioapic_route(PIN_PIT, VEC_TEST, false, lapic_id());
-	bool ok = irq_wait(VEC_TEST, before + 2, IRQ_TIMEOUT_TSC);
+	ioapic_route(PIN_PIT, VEC_EDGE, false, lapic_id());
+	bool ok = irq_wait(VEC_EDGE, before + 2, IRQ_TIMEOUT_TSC);
 
 	ioapic_mask(PIN_PIT);
 	pit_stop();
+	irq_settle();
 	check("ioapic-edge", ok, "PIT IRQ 0 arrives edge-triggered through pin 2 (the IRQ0 override)",
-	      "%u interrupts", irq_count[VEC_TEST] - before);
+	      "%u interrupts", irq_count[VEC_EDGE] - before);
 }
 
 static volatile uint32_t remote_irr_in_handler;
@@ -123,27 +125,29 @@ static void level_handler(unsigned vector)
 /* The UART's THRE interrupt holds IRQ 4 high until serviced: a level source. */
 static void check_level_and_mask(void)
 {
-	uint32_t before = irq_count[VEC_TEST];
+	uint32_t before = irq_count[VEC_LEVEL];
 
-	irq_set_hook(VEC_TEST, level_handler);
+	irq_set_hook(VEC_LEVEL, level_handler);
 	outb(COM1 + UART_MCR, UART_MCR_OUT2 | UART_MCR_DTR | UART_MCR_RTS);
 	ioapic_write(IOAPIC_REG_REDTBL + 2 * PIN_UART + 1, lapic_id() << REDIR_DEST_SHIFT);
-	ioapic_write(IOAPIC_REG_REDTBL + 2 * PIN_UART, VEC_TEST | REDIR_LEVEL | REDIR_MASKED);
+	ioapic_write(IOAPIC_REG_REDTBL + 2 * PIN_UART, VEC_LEVEL | REDIR_LEVEL | REDIR_MASKED);
 	outb(COM1 + UART_IER, UART_IER_THRI);
-	bool masked_quiet = !irq_wait(VEC_TEST, before + 1, QUIET_TSC);
+	bool masked_quiet = !irq_wait(VEC_LEVEL, before + 1, QUIET_TSC);
 
 	check("ioapic-mask", masked_quiet, "a masked pin delivers nothing while its line is high", NULL);
-	ioapic_route(PIN_UART, VEC_TEST, true, lapic_id());
-	bool got = irq_wait(VEC_TEST, before + 1, IRQ_TIMEOUT_TSC);
+	ioapic_route(PIN_UART, VEC_LEVEL, true, lapic_id());
+	bool got = irq_wait(VEC_LEVEL, before + 1, IRQ_TIMEOUT_TSC);
 
 	check("ioapic-level", got && remote_irr_in_handler && !(redir_lo(PIN_UART) & REDIR_REMOTE_IRR),
 	      "a level interrupt (UART IRQ 4) sets remote IRR while in service, and the EOI clears it",
-	      "delivered=%d remote IRR in handler=%d after EOI=%d", got, remote_irr_in_handler != 0,
-	      (redir_lo(PIN_UART) & REDIR_REMOTE_IRR) != 0);
+	      "delivered=%d remote IRR in handler=%d after EOI=%d; lapic irr=%d isr=%d tmr=%d", got,
+	      remote_irr_in_handler != 0, (redir_lo(PIN_UART) & REDIR_REMOTE_IRR) != 0,
+	      lapic_vector_bit(LAPIC_IRR, VEC_LEVEL), lapic_vector_bit(LAPIC_ISR, VEC_LEVEL),
+	      lapic_vector_bit(LAPIC_TMR, VEC_LEVEL));
 	ioapic_mask(PIN_UART);
 	outb(COM1 + UART_IER, 0);
 	outb(COM1 + UART_MCR, UART_MCR_DTR | UART_MCR_RTS);
-	irq_set_hook(VEC_TEST, 0);
+	irq_set_hook(VEC_LEVEL, 0);
 }
 
 void ioapic_checks(bool pit_present, bool uart_present, bool pic_present)

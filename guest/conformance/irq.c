@@ -137,3 +137,13 @@ bool irq_wait(unsigned vector, uint32_t want, uint64_t timeout_tsc)
 	irq_disable();
 	return irq_count[vector] >= want;
 }
+
+void irq_settle(void)
+{
+	uint64_t start = rdtsc();
+
+	irq_enable();
+	while (rdtsc() - start < IRQ_SETTLE_TSC)
+		cpu_relax();
+	irq_disable();
+}

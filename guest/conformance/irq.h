@@ -16,6 +16,7 @@
 #define VEC_SPURIOUS	0xff
 
 #define IRQ_TIMEOUT_TSC	4000000000ull	/* about 1-2 s of TSC: a missing interrupt */
+#define IRQ_SETTLE_TSC	20000000ull	/* about 10 ms */
 
 enum intc { INTC_NONE, INTC_PIC, INTC_IOAPIC };
 
@@ -36,6 +37,8 @@ void irq_setup(bool pic_present, bool ioapic_present);
 unsigned irq_unmask(unsigned irq);
 void irq_mask(unsigned irq);
 void irq_eoi(unsigned irq);
+/* Takes whatever is still in flight after a source was masked. */
+void irq_settle(void);
 /* Enables interrupts until irq_count[vector] >= want or the timeout; true on success. */
 bool irq_wait(unsigned vector, uint32_t want, uint64_t timeout_tsc);
 

@@ -57,6 +57,11 @@ void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
+int lapic_vector_bit(unsigned reg, unsigned vector)
+{
+	return (lapic_read(reg + (vector / 32) * 0x10) >> (vector % 32)) & 1;
+}
+
 static void timer_eoi(unsigned vector)
 {
 	(void)vector;

@@ -15,6 +15,9 @@
 #define LAPIC_TPR		0x080
 #define LAPIC_EOI		0x0b0
 #define LAPIC_SVR		0x0f0	/* spurious vector, bit 8 software enable */
+#define LAPIC_ISR		0x100	/* in service, 8 x 32 bits every 0x10 */
+#define LAPIC_TMR		0x180	/* trigger mode (level) */
+#define LAPIC_IRR		0x200	/* requested */
 #define LAPIC_ICR_LO		0x300
 #define LAPIC_ICR_HI		0x310	/* destination in bits 31-24 */
 #define LAPIC_LVT_TIMER		0x320
@@ -46,6 +49,8 @@ void lapic_write(unsigned reg, uint32_t v);
 void lapic_enable(bool extint);
 unsigned lapic_id(void);
 void lapic_eoi(void);
+/* The bit for vector in one of the 256-bit registers (ISR, TMR, IRR). */
+int lapic_vector_bit(unsigned reg, unsigned vector);
 void lapic_checks(unsigned cpus);
 
 #endif
