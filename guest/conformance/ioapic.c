@@ -113,40 +113,66 @@ static void check_edge(void)
 
 static volatile uint32_t remote_irr_in_handler;
 
+static void uart_line(bool high);
+
 static void level_handler(unsigned vector)
 {
 	(void)vector;
 	remote_irr_in_handler = redir_lo(PIN_UART) & REDIR_REMOTE_IRR;
-	outb(COM1 + UART_IER, 0);		/* drop the line before the EOI */
-	(void)inb(COM1 + UART_IIR);
+	uart_line(false);		/* drop the line before the EOI */
 	lapic_eoi();
 }
 
 /* The UART's THRE interrupt holds IRQ 4 high until serviced: a level source. */
+static void uart_line(bool high)
+{
+	outb(COM1 + UART_IER, high ? UART_IER_THRI : 0);
+	(void)inb(COM1 + UART_IIR);
+}
+
+static bool level_delivered(uint32_t before)
+{
+	return irq_wait(VEC_LEVEL, before + 1, IRQ_TIMEOUT_TSC);
+}
+
+static void report_level(const char *id, const char *what, bool got)
+{
+	check(id, got && remote_irr_in_handler && !(redir_lo(PIN_UART) & REDIR_REMOTE_IRR), what,
+	      "delivered=%d remote IRR in handler=%d after EOI=%d; lapic irr=%d isr=%d tmr=%d", got,
+	      remote_irr_in_handler != 0, (redir_lo(PIN_UART) & REDIR_REMOTE_IRR) != 0,
+	      lapic_vector_bit(LAPIC_IRR, VEC_LEVEL), lapic_vector_bit(LAPIC_ISR, VEC_LEVEL),
+	      lapic_vector_bit(LAPIC_TMR, VEC_LEVEL));
+}
+
+/* Three cases of one level-triggered pin: raised while routed; raised while
+ * masked (nothing may arrive); and raised while masked then unmasked (it
+ * must arrive then, since the line is still high). */
 static void check_level_and_mask(void)
 {
 	uint32_t before = irq_count[VEC_LEVEL];
 
 	irq_set_hook(VEC_LEVEL, level_handler);
 	outb(COM1 + UART_MCR, UART_MCR_OUT2 | UART_MCR_DTR | UART_MCR_RTS);
-	ioapic_write(IOAPIC_REG_REDTBL + 2 * PIN_UART + 1, lapic_id() << REDIR_DEST_SHIFT);
-	ioapic_write(IOAPIC_REG_REDTBL + 2 * PIN_UART, VEC_LEVEL | REDIR_LEVEL | REDIR_MASKED);
-	outb(COM1 + UART_IER, UART_IER_THRI);
-	bool masked_quiet = !irq_wait(VEC_LEVEL, before + 1, QUIET_TSC);
-
-	check("ioapic-mask", masked_quiet, "a masked pin delivers nothing while its line is high", NULL);
+	remote_irr_in_handler = 0;
 	ioapic_route(PIN_UART, VEC_LEVEL, true, lapic_id());
-	bool got = irq_wait(VEC_LEVEL, before + 1, IRQ_TIMEOUT_TSC);
+	uart_line(true);
+	report_level("ioapic-level", "a level interrupt (UART IRQ 4) sets remote IRR while in service, and the EOI clears it",
+		     level_delivered(before));
 
-	check("ioapic-level", got && remote_irr_in_handler && !(redir_lo(PIN_UART) & REDIR_REMOTE_IRR),
-	      "a level interrupt (UART IRQ 4) sets remote IRR while in service, and the EOI clears it",
-	      "delivered=%d remote IRR in handler=%d after EOI=%d; lapic irr=%d isr=%d tmr=%d", got,
-	      remote_irr_in_handler != 0, (redir_lo(PIN_UART) & REDIR_REMOTE_IRR) != 0,
-	      lapic_vector_bit(LAPIC_IRR, VEC_LEVEL), lapic_vector_bit(LAPIC_ISR, VEC_LEVEL),
-	      lapic_vector_bit(LAPIC_TMR, VEC_LEVEL));
+	before = irq_count[VEC_LEVEL];
+	remote_irr_in_handler = 0;
+	ioapic_write(IOAPIC_REG_REDTBL + 2 * PIN_UART, VEC_LEVEL | REDIR_LEVEL | REDIR_MASKED);
+	uart_line(true);
+	check("ioapic-mask", !irq_wait(VEC_LEVEL, before + 1, QUIET_TSC),
+	      "a masked pin delivers nothing while its line is high", NULL);
+	ioapic_route(PIN_UART, VEC_LEVEL, true, lapic_id());
+	report_level("ioapic-unmask-pending", "unmasking a pin whose level line is high delivers the interrupt",
+		     level_delivered(before));
+
 	ioapic_mask(PIN_UART);
-	outb(COM1 + UART_IER, 0);
+	uart_line(false);
 	outb(COM1 + UART_MCR, UART_MCR_DTR | UART_MCR_RTS);
+	irq_settle();
 	irq_set_hook(VEC_LEVEL, 0);
 }
 
@@ -165,7 +191,8 @@ void ioapic_checks(bool pit_present, bool uart_present, bool pic_present)
 	if (uart_present)
 		check_level_and_mask();
 	else {
-		skip("ioapic-mask", "no UART to hold IRQ 4 high");
 		skip("ioapic-level", "no UART to hold IRQ 4 high");
+		skip("ioapic-mask", "no UART to hold IRQ 4 high");
+		skip("ioapic-unmask-pending", "no UART to hold IRQ 4 high");
 	}
 }

@@ -10,22 +10,23 @@
 
 #define RATE_TOLERANCE_PCT	5	/* emulated timers jitter; wrong clocks are off by far more */
 #define WINDOW_TICKS		60000	/* about 50 ms of PIT input clock */
-#define MODE3_COUNT		1000	/* channel 2 square wave: 1193 Hz */
-#define MODE3_EDGES		40
+#define MODE3_COUNT		20000	/* channel 2 square wave: 60 Hz, slow enough */
+#define MODE3_EDGES		10	/* to poll through VM exits of 100 us and more */
 #define GATE_COUNT		2000
 #define SPIN_TSC		4000000000ull
 
 static uint64_t tsc_hz;
 
+/* The read-back status of a just-programmed channel does not depend on
+ * timing (a count would: mode 0 wraps after terminal count, and a slow VM
+ * exit can take that long); an absent PIT floats to 0xff. */
 bool pit_probe(void)
 {
 	outb(PIT_CMD, PIT_SEL_CH2 | PIT_ACCESS_LOHI | PIT_MODE0);
 	outb(PIT_CH2, 0x34);
 	outb(PIT_CH2, 0x12);
-	outb(PIT_CMD, PIT_SEL_CH2 | PIT_ACCESS_LATCH);
-	uint16_t v = (uint16_t)(inb(PIT_CH2) | inb(PIT_CH2) << 8);
-
-	return v <= 0x1234;		/* an absent PIT floats to 0xffff */
+	outb(PIT_CMD, PIT_SEL_READBACK | PIT_RB_NO_COUNT | PIT_RB_CH2);
+	return (inb(PIT_CH2) & PIT_STATUS_MODE_MASK) == (PIT_ACCESS_LOHI | PIT_MODE0);
 }
 
 void pit_start_periodic(unsigned count)
@@ -158,7 +159,7 @@ static void check_latch_and_readback(void)
 	outb(PIT_CMD, PIT_SEL_READBACK | PIT_RB_NO_COUNT | PIT_RB_CH0);
 	uint8_t status = inb(PIT_CH0);
 
-	check("pit-readback", (status & 0x3f) == (PIT_ACCESS_LOHI | PIT_MODE2),
+	check("pit-readback", (status & PIT_STATUS_MODE_MASK) == (PIT_ACCESS_LOHI | PIT_MODE2),
 	      "the read-back command returns channel 0's status: lo/hi access, mode 2, binary",
 	      "status 0x%x", status);
 	pit_stop();

@@ -21,6 +21,8 @@
 #define PIT_RB_NO_COUNT		0x20	/* read-back: do not latch the count */
 #define PIT_RB_NO_STATUS	0x10	/* read-back: do not latch the status */
 #define PIT_RB_CH0		0x02
+#define PIT_RB_CH2		0x08
+#define PIT_STATUS_MODE_MASK	0x3f	/* access, mode and BCD bits of a status byte */
 #define PORT_61			0x61	/* system control port B */
 #define PORT61_GATE2		0x01	/* channel 2 gate */
 #define PORT61_SPEAKER		0x02	/* speaker data enable */

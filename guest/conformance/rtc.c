@@ -114,8 +114,10 @@ static void check_update_cycle(void)
 	bool seen_uip = false, seen_clear_after = false;
 	uint8_t s0 = rtc_read(RTC_SECONDS);
 
+	/* Select register A once: each poll is then one port read, one VM exit. */
+	outb(RTC_INDEX, RTC_REG_A | RTC_NMI_OFF);
 	while (rdtsc() - t0 < UIP_TIMEOUT_TSC && !seen_clear_after) {
-		bool uip = rtc_read(RTC_REG_A) & RTC_A_UIP;
+		bool uip = inb(RTC_DATA) & RTC_A_UIP;
 
 		seen_uip |= uip;
 		seen_clear_after = seen_uip && !uip;

@@ -100,10 +100,7 @@ bool virtq_transfer(struct virtq *q, const struct vbuf *bufs, unsigned n)
 		cpu_relax();
 	}
 	q->last_used++;
-	uint32_t isr = mmio_read32(q->base + VIRTIO_MMIO_INTERRUPT_STATUS);
-
-	mmio_write32(q->base + VIRTIO_MMIO_INTERRUPT_ACK, isr);
-	return true;
+	return true;		/* the interrupt is acknowledged by its handler (check_slot) */
 }
 
 /* Parses "<size>@<base>:<irq>[:<id>]"; false if malformed. */
@@ -181,6 +178,7 @@ static void check_slot(struct virtio_dev *d)
 	} else {
 		skip(id, "no interrupt controller can take this IRQ");
 	}
+	ack_interrupt(0);
 	virtio_reset(d);
 }
 
