@@ -7,6 +7,7 @@
 #define GUEST_LIB_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define DEBUG_EXIT_PORT	0xf4	/* isa-debug-exit, iosize 4: status (v << 1) | 1 */

@@ -21,6 +21,7 @@
 #define UART_IIR_ID	0x0e	/* interrupt id mask */
 #define UART_IIR_THRI	0x02	/* THR empty */
 #define UART_IIR_RDI	0x04	/* received data available */
+#define UART_IIR_RX_TIMEOUT 0x0c	/* FIFO character timeout: data waiting */
 #define UART_IIR_FIFO	0xc0	/* FIFOs enabled (16550A) */
 #define UART_FCR_ENABLE	0x01	/* enable FIFOs */
 #define UART_FCR_CLEAR	0x06	/* clear both FIFOs */

@@ -6,6 +6,7 @@
 #include "probe.h"
 #include "report.h"
 #include "string.h"
+#include "irq.h"
 
 extern char __bss_start[], __bss_end[];
 
@@ -18,6 +19,7 @@ void probe_main(void)
 
 	memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
 	console_init();
+	idt_init();				/* a fault is reported, not a triple fault */
 	record_entry(h);			/* entry_state -> handoff */
 	report_line("time stage=entry tsc=%llu", (unsigned long long)h->tsc);
 	report_entry(h);

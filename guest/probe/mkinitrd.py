@@ -3,6 +3,12 @@
 
 Usage: mkinitrd.py OUT SIZE
 Prints: probe.initrd=<SIZE>:<crc32 as 8 hex digits>
+The same file serves as the virtio-blk image of the device suite (sector 0
+is read and checked). After the run:
+
+Usage: mkinitrd.py --check-blk IMAGE
+Exits 0 if sector 1 holds sector 0's pattern inverted (the probe wrote it),
+1 otherwise, with a message.
 
 The bytes follow a fixed pattern (guest/probe/README.md): a 32-bit LCG
 state = state * 1103515245 + 12345 (mod 2**32) from the seed 0x6d726967
@@ -16,6 +22,7 @@ SEED = 0x6D726967
 MUL = 1103515245
 ADD = 12345
 MAX_SIZE = 1 << 30
+SECTOR = 512
 
 
 def pattern(size):
@@ -27,7 +34,21 @@ def pattern(size):
     return bytes(out)
 
 
+def check_blk(path):
+    data = open(path, "rb").read(2 * SECTOR)
+    want = bytes(b ^ 0xFF for b in pattern(SECTOR))
+    if len(data) < 2 * SECTOR:
+        sys.exit("mkinitrd: %s is shorter than two sectors" % path)
+    if data[SECTOR:2 * SECTOR] != want:
+        print("mkinitrd: %s: sector 1 was not written by the probe" % path)
+        sys.exit(1)
+    print("mkinitrd: %s: sector 1 holds the probe's write" % path)
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "--check-blk":
+        check_blk(argv[2])
+        return
     if len(argv) != 3:
         sys.exit("usage: mkinitrd.py OUT SIZE")
     try:

@@ -11,14 +11,16 @@ PROBE_PY    ?= /usr/bin/python3
 PROBE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
 	-ffreestanding -fno-builtin -fno-pic -fno-pie -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -m64 -mno-red-zone \
-	-mgeneral-regs-only -mcmodel=small -Iguest/lib -Iguest/probe
+	-mgeneral-regs-only -mcmodel=small -Iguest/lib -Iguest/probe -Iguest/conformance
 PROBE_LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=4096 --build-id=none \
 	-z noexecstack --no-warn-rwx-segments
 
 PROBE_LIB_SRC := $(wildcard guest/lib/*.c)
 PROBE_C_SRC   := $(wildcard guest/probe/*.c) $(wildcard guest/conformance/*.c)
 PROBE_C_OBJ   := $(patsubst guest/%.c,$(PROBE_OUT)/obj/%.o,$(PROBE_LIB_SRC) $(PROBE_C_SRC))
-PROBE_COMMON  := $(PROBE_C_OBJ) $(PROBE_OUT)/obj/probe/entry32.o
+PROBE_S_SRC   := $(wildcard guest/conformance/*.S)
+PROBE_COMMON  := $(PROBE_C_OBJ) $(PROBE_OUT)/obj/probe/entry32.o \
+	$(patsubst guest/%.S,$(PROBE_OUT)/obj/%.o,$(PROBE_S_SRC))
 PROBE_HDRS    := $(wildcard guest/lib/*.h guest/probe/*.h guest/conformance/*.h)
 
 PROBE_IMAGES := $(PROBE_OUT)/probe.bzImage $(PROBE_OUT)/probe.pvh $(PROBE_OUT)/probe.mb
