@@ -8,7 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,15 +96,22 @@ static void open_socket(struct chardev *c, const struct chardev_opt *o)
 		len = sizeof(*un);
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	} else {
-		struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *ai;
-		char port[8];
-		snprintf(port, sizeof(port), "%d", o->port);
-		if (getaddrinfo(o->host, port, &hints, &ai))
-			die("-chardev %s: cannot resolve %s", o->id, o->host);
-		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-		len = ai->ai_addrlen;
-		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		freeaddrinfo(ai);
+		/* Numeric addresses only: a static mvm has no resolver to call. */
+		const char *host = !strcmp(o->host, "localhost") ? "127.0.0.1" : o->host;
+		struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+			in4->sin_family = AF_INET;
+			in4->sin_port = htons((uint16_t)o->port);
+			len = sizeof(*in4);
+		} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)o->port);
+			len = sizeof(*in6);
+		} else {
+			die("-chardev %s: host=%s: give a numeric address", o->id, o->host);
+		}
+		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		int one = 1;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	}
