@@ -3,6 +3,7 @@
  * thread only while the front end has room. */
 #include "chardev.h"
 #include "iothread.h"
+#include "lifecycle.h"
 #include "machine.h"
 #include "util.h"
 
@@ -154,7 +155,7 @@ struct chardev *chardev_get(struct vm *vm, const char *id)
 		c->out_fd = STDOUT_FILENO;
 		break;
 	case CHR_FILE:
-		c->out_fd = open_file(o->path, o->append || getenv("MVM_RESTARTED"));
+		c->out_fd = open_file(o->path, o->append || getenv(LIFECYCLE_RESTART_ENV));
 		break;
 	case CHR_SOCKET:
 		open_socket(c, o);
@@ -173,7 +174,7 @@ struct chardev *chardev_for_serial(struct vm *vm, const char *spec)
 		c->in_fd = STDIN_FILENO;
 		c->out_fd = STDOUT_FILENO;
 	} else if (!strncmp(spec, "file:", 5)) {
-		c->out_fd = open_file(spec + 5, getenv("MVM_RESTARTED") != NULL);
+		c->out_fd = open_file(spec + 5, getenv(LIFECYCLE_RESTART_ENV) != NULL);
 	}
 	return c;
 }

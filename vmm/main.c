@@ -10,6 +10,7 @@
 #include "timing.h"
 #include "util.h"
 #include "vcpu.h"
+#include "lifecycle.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,30 +18,8 @@
 #include <unistd.h>
 
 #define MVM_VERSION "0.1"
-#define RESTART_ENV "MVM_RESTARTED"	/* set across the re-exec that models a reset */
-
-static char **saved_argv;
 static struct options options;
 static struct vm the_vm;
-
-void vm_exit(int status)
-{
-	timing_mark("exit", NULL);
-	fflush(stdout);
-	exit(status);
-}
-
-/* A reset (triple fault) restarts the whole machine by re-executing mvm: every device,
- * the ROM image and the vCPUs come back in their power-on state, as QEMU's reset does. */
-void vm_reset(struct vm *vm)
-{
-	if (vm->opt->no_reboot)
-		vm_exit(0);
-	fflush(stdout);
-	setenv(RESTART_ENV, "1", 1);
-	execv("/proc/self/exe", saved_argv);
-	die("reset: cannot restart /proc/self/exe");
-}
 
 static void parse_options(int argc, char **argv)
 {
@@ -64,15 +43,15 @@ static void parse_options(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	uint64_t exec_ns = timing_now_ns();
-	saved_argv = argv;
+	lifecycle_init(argv);
 	struct vm *vm = &the_vm;
 
 	parse_options(argc, argv);
 	timing_mark_at("exec", exec_ns);
 	machine_resolve_toggles(vm);
+	machine_load_bios(vm);		/* bad files fail before KVM is touched */
 	kvm_create_vm(vm);
 	kvm_enable_split_irqchip(vm);
-	machine_load_bios(vm);
 	machine_map_memory(vm);
 	cpuid_prepare(vm);
 	devices_create(vm);		/* irqchips, fw_cfg, debug ports, ISA, virtio */

@@ -202,7 +202,7 @@ static bool opt_smp(struct options *o, const char *arg, char *err)
 		return opt_error(err, "-smp %s: too many properties", arg);
 	uint64_t cpus = 0, maxcpus = 0, topo = 1;
 	const char *v = l.n && !l.kv[0].key ? l.kv[0].value : kv_get(&l, "cpus");
-	if (v && !parse_uint(v, OPT_MAX_CPUS, &cpus)) {
+	if (v && (!parse_uint(v, OPT_MAX_CPUS, &cpus) || cpus == 0)) {
 		opt_error(err, "-smp %s: cpus must be a number from 1 to %d", arg, OPT_MAX_CPUS);
 		goto out;
 	}

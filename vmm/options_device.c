@@ -172,7 +172,7 @@ bool opt_netdev(struct options *o, const char *arg, char *err)
 	if (!check_id("-netdev", arg, id, err))
 		goto out;
 	/* mvm runs no network scripts; QEMU's default would run /etc/qemu-ifup. */
-	if ((script && strcmp(script, "no")) || (down && strcmp(down, "no"))) {
+	if (!script || strcmp(script, "no") || !down || strcmp(down, "no")) {
 		opt_error(err, "-netdev %s: only script=no,downscript=no are supported", arg);
 		goto out;
 	}
