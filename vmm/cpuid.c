@@ -21,6 +21,7 @@
 #define CPUID_1_EBX_APIC_ID_SHIFT 24
 #define CPUID_1_EBX_COUNT_SHIFT   16
 #define CPUID_1_EDX_HTT           (1u << 28)
+#define CPUID_1_ECX_HYPERVISOR    (1u << 31)	/* guests look for the KVM leaves only then */
 
 enum cpuid_reg { EAX, EBX, ECX, EDX };
 
@@ -104,6 +105,10 @@ void cpuid_prepare(struct vm *vm)
 	c->nent = CPUID_MAX_ENTRIES;
 	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0)
 		die("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+	/* QEMU sets the hypervisor bit for KVM guests; KVM does not always report it. */
+	struct kvm_cpuid_entry2 *leaf1 = find_leaf(c, CPUID_LEAF_FEATURES, 0);
+	if (leaf1)
+		leaf1->ecx |= CPUID_1_ECX_HYPERVISOR;
 	for (int i = 0; i < vm->opt->nfeatures; i++)
 		for (size_t k = 0; k < ARRAY_SIZE(features); k++)
 			if (!strcmp(features[k].name, vm->opt->features[i].name))

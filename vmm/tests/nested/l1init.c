@@ -3,6 +3,7 @@
  * status as "l1: rc=N cmd=...", and leaves QEMU through isa-debug-exit at 0xf4. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,32 @@ static void load_module(const char *path)
 		close(fd);
 }
 
+/* Splits on blanks; 'single quotes' group words (for -append). */
 static int run_line(char *line)
 {
 	char *argv[128];
 	int argc = 0;
-	for (char *tok = strtok(line, " \t\n"); tok && argc < 127; tok = strtok(NULL, " \t\n"))
-		argv[argc++] = tok;
+	char *p = line;
+	while (*p && argc < 127) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		char *start = p, *out = p;
+		bool quoted = false;
+		while (*p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n'))) {
+			if (*p == '\'') {
+				quoted = !quoted;
+				p++;
+				continue;
+			}
+			*out++ = *p++;
+		}
+		if (*p)
+			p++;
+		*out = 0;
+		argv[argc++] = start;
+	}
 	argv[argc] = NULL;
 	if (argc == 0)
 		return 0;
