@@ -11,7 +11,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define L1_EXIT_PORT 0xf4	/* isa-debug-exit of the L1 QEMU */
@@ -26,6 +28,15 @@ static void load_module(const char *path)
 }
 
 /* Splits on blanks; 'single quotes' group words (for -append). */
+static long last_maxrss_kb;
+
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 static int run_line(char *line)
 {
 	char *argv[128];
@@ -60,7 +71,10 @@ static int run_line(char *line)
 		_exit(127);
 	}
 	int st = 0;
-	waitpid(pid, &st, 0);
+	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	wait4(pid, &st, 0, &ru);
+	last_maxrss_kb = ru.ru_maxrss;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -82,8 +96,11 @@ int main(void)
 		snprintf(shown, sizeof(shown), "%s", line);
 		shown[strcspn(shown, "\n")] = 0;
 		fflush(stdout);
+		long long t0 = now_us();
 		int rc = run_line(line);
-		printf("l1: rc=%d cmd=%s\n", rc, shown);
+		long long t1 = now_us();
+		printf("l1: rc=%d wall_us=%lld maxrss_kb=%ld cmd=%s\n", rc, t1 - t0, last_maxrss_kb,
+		       shown);
 		fflush(stdout);
 	}
 	sync();
