@@ -69,6 +69,7 @@ struct virtio_dev_ops {
 	void (*notify)(struct virtio_dev *d, int queue);	/* the driver kicked a queue */
 	void (*reset)(struct virtio_dev *d);			/* status written 0 */
 	void (*driver_ok)(struct virtio_dev *d);		/* the driver is ready */
+	void (*destroy)(struct virtio_dev *d);			/* unit tests: free state */
 };
 
 struct virtio_dev {

@@ -125,10 +125,19 @@ static void blk_notify(struct virtio_dev *d, int queue)
 		virtio_notify_used(d, queue);
 }
 
+static void blk_destroy(struct virtio_dev *d)
+{
+	struct blk *b = d->priv;
+	close(b->fd);
+	free(b);
+	d->priv = NULL;
+}
+
 static const struct virtio_dev_ops blk_ops = {
 	.device_id = VIRTIO_ID_BLOCK,
 	.nqueues = 1,
 	.notify = blk_notify,
+	.destroy = blk_destroy,
 };
 
 static void blk_create(struct vm *vm, const struct device_opt *o, int index, struct virtio_dev *d)
