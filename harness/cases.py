@@ -1,6 +1,7 @@
 """A case: one boot of one payload by one firmware on one engine with one toggle set."""
 
 import itertools
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from .engines import ENGINES
@@ -95,9 +96,9 @@ class Case:
         After `make all` nothing may be missing: the test suite fails such a case instead
         of skipping it, so that a broken build can never look like a skipped one.
         """
-        fw = self.firmware_def.path
-        if not fw.exists():
-            return f"{fw} has not been built"
+        for built in (self.firmware_def.path, self.engine_def.binary):
+            if "/" in str(built) and not Path(built).exists():
+                return f"{built} has not been built"
         ok, why = self.payload.available()
         return "" if ok else why
 

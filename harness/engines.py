@@ -27,8 +27,6 @@ class Engine:
 
     def available(self):
         """(True, '') or (False, reason)."""
-        if self.name == "mvm" and not (BUILD / "mvm").exists():
-            return False, "build/mvm has not been built"
         if self.kvm:
             return kvm_usable()
         return True, ""
