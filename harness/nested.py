@@ -99,7 +99,11 @@ def _host_tsc_khz():
 
 
 def l1_argv(kernel, initrd, console_log):
-    cmdline = ["console=ttyS0", "rdinit=/init", "panic=-1", "quiet", "mitigations=off"]
+    # tsc=reliable: TCG's TSC is the host's, but the clocksource watchdog compares it with
+    # jiffies that lag under load and marks it unstable; L1 then times jobs in 4 ms jiffies
+    # and inner guests lose the stable-kvmclock bit. mitigations=off: nothing to protect.
+    cmdline = ["console=ttyS0", "rdinit=/init", "panic=-1", "mitigations=off",
+               "tsc=reliable"]
     khz = _host_tsc_khz()
     if khz:
         cmdline.append("tsc_early_khz=%d" % khz)
@@ -275,6 +279,8 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S):
         console = os.path.join(tmp, "l1-console.log")
         _boot_and_run(l1_argv(kernel, initrd, console), run, jobs, boot_timeout_s)
         _finish(run, results, console)
+        if os.environ.get("MICRORIG_L1_LOG"):   # keep L1's kernel log for diagnosis
+            shutil.copyfile(console, os.environ["MICRORIG_L1_LOG"])
     return results
 
 

@@ -100,12 +100,14 @@ def _module_order(moddir, wanted):
 
 
 def fetch_kernel():
-    """Directory with vmlinuz, modules/*.ko and modules.list; downloads only when needed."""
+    """Directory with vmlinuz, modules/*.ko and modules.list. A cached kernel is used as is
+    (asking apt costs a second per batch); remove l1-kernel-* from the cache to upgrade."""
+    cached = [k for k in _cached_kernels()
+              if os.path.exists(os.path.join(os.path.dirname(k), "modules.list"))]
+    if cached:
+        return os.path.dirname(max(cached, key=os.path.getmtime))
     pkg = choose_package()
     if pkg is None:
-        cached = _cached_kernels()
-        if cached:
-            return os.path.dirname(cached[-1])
         raise RuntimeError("apt knows no package matching %s and none is cached" % PACKAGE_RE)
     kdir = os.path.join(cache_root(), "l1-kernel-" + pkg)
     if os.path.exists(os.path.join(kdir, "modules.list")):

@@ -29,6 +29,7 @@ PVH_LOAD = 0x100000            # physical load address of the payload
 XEN_ELFNOTE_PHYS32_ENTRY = 18  # PVH entry note type (Xen public/elfnote.h)
 PVH_MSG = b"pvh: hello from the inner guest\n"
 QBOOT = "/usr/share/qemu/qboot.rom"
+MVM_CANDIDATES = [os.path.join(ROOT, "build", "mvm.static"), "/work/wt/vmm/build/mvm.static"]
 
 
 def pvh_payload():
@@ -81,9 +82,18 @@ def project_linux():
     return None, None
 
 
-def linux_argv(kernel, initrd, rtc, quiet=True, extra_append=""):
+def pvh_argv(prog, pvh, tmp, name):
+    dbg = os.path.join(tmp, "%s-pvh-debugcon.log" % name)
+    return [prog, "-M", "microvm", "-accel", "kvm", "-cpu", "host,-xsave", "-m", "32m",
+            "-nodefaults", "-display", "none", "-bios", QBOOT, "-kernel", pvh,
+            "-chardev", "file,id=dbg,path=" + dbg,
+            "-device", "isa-debugcon,iobase=0x402,chardev=dbg",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+
+
+def linux_argv(prog, kernel, initrd, rtc, quiet=True, extra_append=""):
     append = "console=ttyS0 panic=-1 reboot=t" + (" quiet" if quiet else "") + extra_append
-    return ["qemu-system-x86_64", "-M", "microvm,rtc=%s" % rtc, "-accel", "kvm",
+    return [prog, "-M", "microvm,rtc=%s" % rtc, "-accel", "kvm",
             "-cpu", "host,-xsave", "-m", "256m", "-smp", "1", "-nodefaults",
             "-no-user-config", "-display", "none", "-no-reboot", "-serial", "stdio",
             "-kernel", kernel, "-initrd", initrd, "-append", append,
@@ -97,19 +107,26 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--initrd")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--mvm", help="mvm.static to run beside QEMU (default: build/mvm.static)")
     args = ap.parse_args()
     ok, why = nested.available()
     if not ok:
         sys.exit("selftest: sandbox unavailable: " + why)
-    tmp = tempfile.mkdtemp(prefix="microrig-l1-selftest-")
+    with tempfile.TemporaryDirectory(prefix="microrig-l1-selftest-") as tmp:
+        return run(args, tmp)
+
+
+def run(args, tmp):
     pvh = os.path.join(tmp, "pvh.elf")
     with open(pvh, "wb") as f:
         f.write(pvh_payload())
-    dbg = os.path.join(tmp, "pvh-debugcon.log")
-    jobs = [("qboot-pvh", ["qemu-system-x86_64", "-M", "microvm", "-accel", "kvm", "-cpu",
-                           "host,-xsave", "-m", "32m", "-nodefaults", "-display", "none",
-                           "-bios", QBOOT, "-kernel", pvh, "-debugcon", "file:" + dbg,
-                           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"])]
+    vmms = [("qemu", "qemu-system-x86_64")]
+    mvm = args.mvm or next((p for p in MVM_CANDIDATES if os.path.isfile(p)), None)
+    if mvm:
+        vmms.append(("mvm", mvm))
+    jobs = []
+    for name, prog in vmms:
+        jobs.append(("%s-qboot-pvh" % name, pvh_argv(prog, pvh, tmp, name)))
     kernel, initrd = args.kernel, args.initrd
     if not kernel:
         kernel, initrd = project_linux()
@@ -118,11 +135,14 @@ def main():
         initrd = os.path.join(tmp, "hello.cpio")
         hello_initramfs(initrd)
     print("selftest: inner Linux %s + %s" % (kernel, initrd))
-    for i in range(args.linux_boots):
-        jobs.append(("linux-%d" % i, linux_argv(kernel, initrd, "off")))
-    if args.rtc:
-        jobs.append(("linux-rtc-on", linux_argv(kernel, initrd, "on", False)))
-        jobs.append(("linux-rtc-off", linux_argv(kernel, initrd, "off", False)))
+    for name, prog in vmms:
+        for i in range(args.linux_boots):
+            jobs.append(("%s-linux-%d" % (name, i), linux_argv(prog, kernel, initrd, "off")))
+        if args.rtc:
+            jobs.append(("%s-linux-rtc-on" % name,
+                         linux_argv(prog, kernel, initrd, "on", False)))
+            jobs.append(("%s-linux-rtc-off" % name,
+                         linux_argv(prog, kernel, initrd, "off", False)))
     results = nested.run_batch(jobs, timeout_s=args.timeout)
     failed = 0
     for r in results:
@@ -132,7 +152,7 @@ def main():
             " error=%r" % r.error if r.error else ""))
         for line in r.debugcon[:3]:
             print("  debugcon: " + line)
-        if r.id.startswith("linux-rtc"):
+        if "-rtc-" in r.id:
             for ms, _, text in r.events:
                 if "rtc" in text.lower() or "init: start" in text:
                     print("  %6d ms %s" % (ms, text))
