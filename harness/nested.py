@@ -254,7 +254,7 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S):
             r.error = "nested sandbox unavailable: " + why
         return results
     try:
-        base, kernel = l1build.build()
+        parts = l1build.build()
     except Exception as e:   # a build failure must become a per-job reason, not a crash
         for r in results:
             r.error = "L1 build failed: %s %s" % (e, getattr(e, "stderr", "") or "")
@@ -272,12 +272,14 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S):
         if not run.by_inner:
             return results
         initrd = os.path.join(tmp, "initrd.cpio")
-        shutil.copyfile(base, initrd)
         b.write(initrd + ".batch")
-        with open(initrd, "ab") as out, open(initrd + ".batch", "rb") as inp:
-            shutil.copyfileobj(inp, out)
+        pieces = [parts["base"]] + ([parts["qemu"]] if b.uses_qemu else []) + [initrd + ".batch"]
+        with open(initrd, "wb") as out:   # the kernel unpacks concatenated archives in order
+            for piece in pieces:
+                with open(piece, "rb") as inp:
+                    shutil.copyfileobj(inp, out, 1 << 20)
         console = os.path.join(tmp, "l1-console.log")
-        _boot_and_run(l1_argv(kernel, initrd, console), run, jobs, boot_timeout_s)
+        _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s)
         _finish(run, results, console)
         if os.environ.get("MICRORIG_L1_LOG"):   # keep L1's kernel log for diagnosis
             shutil.copyfile(console, os.environ["MICRORIG_L1_LOG"])

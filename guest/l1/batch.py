@@ -37,6 +37,7 @@ class Batch:
         self.inputs = {}        # L1 path -> host path
         self.by_host = {}       # real host path -> L1 path (one copy per file)
         self.jobs = []          # (inner id, name, timeout ms, inner argv, [(L1 out, host out)])
+        self.uses_qemu = False  # does the batch need the QEMU archive?
 
     # --- files -------------------------------------------------------------------------
 
@@ -50,6 +51,7 @@ class Batch:
 
     def _program(self, prog):
         if os.path.basename(prog) == "qemu-system-x86_64":
+            self.uses_qemu = True
             return QEMU_INNER
         host = prog if "/" in prog else shutil.which(prog)
         if not host or not os.path.isfile(host):

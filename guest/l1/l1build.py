@@ -7,8 +7,9 @@ Steps, each cached under $MICRORIG_CACHE (default ~/.cache/microrig):
    `apt-get download` and unpacked with `dpkg-deb -x` (never installed), into
    l1-kernel-<package>/ (vmlinuz + the KVM modules and the modules they depend on);
 2. the L1 init: guest/l1/*.c built static;
-3. the base initramfs, l1-<hash>/base.cpio: init, modules, QEMU with the shared libraries
-   ldd names and its firmware files. Uncompressed: it boots faster than gzip under TCG.
+3. the initramfs parts, l1-<hash>/base.cpio (init, modules) and l1-<hash>/qemu.cpio (QEMU
+   with the shared libraries ldd names and its firmware files), uncompressed: that boots
+   faster than gzip under TCG. A batch appends its own archive to them.
 The hash covers every input, so a changed init or a QEMU upgrade gives a new archive.
 """
 
@@ -186,53 +187,66 @@ def _digest(paths_and_extra):
     return h.hexdigest()[:16]
 
 
+def _write_archive(path, fill):
+    """Write an archive through fill(writer) into a temporary name, then rename it."""
+    tmp = path + ".tmp%d" % os.getpid()
+    with open(tmp, "wb") as out:
+        w = cpio.Writer(out)
+        fill(w)
+        w.close()
+    os.rename(tmp, path)
+
+
+def _fill_base(w, init, kdir):
+    w.chardev("dev/console", 5, 1)
+    w.chardev("dev/null", 1, 3, 0o666)
+    for d in ("proc", "sys", "tmp", "nested", "etc/l1"):
+        w.mkdir(d)
+    for link in MERGED_USR_LINKS:
+        if os.path.islink("/" + link):
+            w.symlink(link, os.readlink("/" + link))
+    w.host_file("init", init)
+    with open(os.path.join(kdir, "modules.list")) as f:
+        mods = f.read()
+    w.file("etc/l1/modules", mods.encode())
+    for name in mods.split():
+        w.host_file("lib/modules/l1/" + name, os.path.join(kdir, "modules", name))
+
+
 def build_base(kdir):
-    """The cached base initramfs; returns (path of base.cpio, path of vmlinuz)."""
+    """The cached archives: base.cpio (init and modules, about 2 MB) and qemu.cpio (QEMU,
+    its libraries and data files, about 50 MB, appended only for batches that run QEMU:
+    unpacking it is a large part of L1's boot). Returns {"kernel", "base", "qemu"}."""
     files = qemu_files()
     key = _digest([os.path.join(HERE, s) for s in INIT_SOURCES + ["cpio.py", "l1build.py"]]
                   + [kdir] + sorted(files.items()))
     bdir = os.path.join(cache_root(), "l1-" + key)
-    base = os.path.join(bdir, "base.cpio")
-    if os.path.exists(base):
-        return base, os.path.join(kdir, "vmlinuz")
+    parts = {"kernel": os.path.join(kdir, "vmlinuz"),
+             "base": os.path.join(bdir, "base.cpio"), "qemu": os.path.join(bdir, "qemu.cpio")}
+    if os.path.exists(parts["base"]) and os.path.exists(parts["qemu"]):
+        return parts
     log("building the L1 initramfs in %s" % bdir)
     os.makedirs(bdir, exist_ok=True)
-    tmp = base + ".tmp%d" % os.getpid()
     init = os.path.join(bdir, "init")
     build_init(init)
-    with open(tmp, "wb") as out:
-        w = cpio.Writer(out)
-        w.chardev("dev/console", 5, 1)
-        w.chardev("dev/null", 1, 3, 0o666)
-        for d in ("proc", "sys", "tmp", "nested", "etc/l1"):
-            w.mkdir(d)
-        for link in MERGED_USR_LINKS:
-            if os.path.islink("/" + link):
-                w.symlink(link, os.readlink("/" + link))
-        w.host_file("init", init)
-        with open(os.path.join(kdir, "modules.list")) as f:
-            mods = f.read()
-        w.file("etc/l1/modules", mods.encode())
-        for name in mods.split():
-            w.host_file("lib/modules/l1/" + name, os.path.join(kdir, "modules", name))
-        for inner, host in sorted(files.items()):
-            w.host_file(inner, host)
-        w.close()
-    os.rename(tmp, base)
-    log("base initramfs %d MB" % (os.path.getsize(base) >> 20))
-    return base, os.path.join(kdir, "vmlinuz")
+    _write_archive(parts["base"], lambda w: _fill_base(w, init, kdir))
+    _write_archive(parts["qemu"], lambda w: [w.host_file(inner, host)
+                                             for inner, host in sorted(files.items())])
+    log("initramfs: base %d KB, qemu %d MB" % (os.path.getsize(parts["base"]) >> 10,
+                                                os.path.getsize(parts["qemu"]) >> 20))
+    return parts
 
 
 def build():
-    """Everything the sandbox needs before a batch: (base.cpio, vmlinuz)."""
+    """Everything the sandbox needs before a batch: {"kernel", "base", "qemu"} paths."""
     return build_base(fetch_kernel())
 
 
 if __name__ == "__main__":
     try:
-        base, kernel = build()
+        parts = build()
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
         detail = getattr(e, "stderr", "") or ""
         sys.exit("l1: build failed: %s %s" % (e, detail.strip()))
-    print("l1: kernel %s" % kernel)
-    print("l1: initramfs %s" % base)
+    for name, path in sorted(parts.items()):
+        print("l1: %s %s" % (name, path))
