@@ -324,3 +324,33 @@ def _finish(run, results, console):
         if res.elapsed_ms is None and res.error is None:
             res.error = why
             res.l1_log = _tail(console)
+
+
+def main(argv):
+    """python3 -m harness.nested [--timeout S] [--repeat N] -- PROGRAM ARGS...: run one
+    command (N times) inside L1 and print what it wrote; exits with its status."""
+    import argparse
+    ap = argparse.ArgumentParser(prog="python3 -m harness.nested", description=main.__doc__)
+    ap.add_argument("--timeout", type=float, default=60, help="per run, seconds")
+    ap.add_argument("--repeat", type=int, default=1, help="runs in the same L1 boot")
+    ap.add_argument("command", nargs=argparse.REMAINDER)
+    args = ap.parse_args(argv)
+    cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not cmd:
+        ap.error("no command given")
+    results = run_batch([("run-%d" % i, cmd) for i in range(args.repeat)], args.timeout)
+    for r in results:
+        for _, tag, text in r.events:
+            print("%s %s" % ("|" if tag == "o" else "!", text))
+        for line in r.debugcon:
+            print("debugcon: " + line)
+        print("nested: id=%s status=%s elapsed_ms=%s l1_boot_ms=%s%s" % (
+            r.id, r.status, r.elapsed_ms, r.l1_boot_ms, " error=%s" % r.error if r.error else ""))
+        if r.l1_log:
+            print(r.l1_log)
+    last = results[-1]
+    return last.status if last.status is not None else 125
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
