@@ -107,7 +107,8 @@ def l1_argv(kernel, initrd, console_log):
     khz = _host_tsc_khz()
     if khz:
         cmdline.append("tsc_early_khz=%d" % khz)
-    return [QEMU, "-M", "microvm", "-accel", "tcg", "-cpu", "max",
+    # -la57: with 5-level paging every TCG page walk (L1's and the nested one) is longer.
+    return [QEMU, "-M", "microvm", "-accel", "tcg", "-cpu", "max,-la57",
             "-smp", str(L1_SMP), "-m", "%dM" % L1_MEM_MB,
             "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
             "-kernel", kernel, "-initrd", initrd, "-append", " ".join(cmdline),
