@@ -28,6 +28,9 @@ import cpio  # noqa: E402
 
 PACKAGE_RE = r"^linux-image-6\.1\.0-[0-9]+-cloud-amd64$"
 KVM_MODULES = ["kvm-amd"]          # what L1 must load; dependencies are found in .modinfo
+# halt_poll_ns=0: with one L1 vCPU, polling after an inner HLT only keeps the inner VMM's
+# I/O thread (which would wake the vCPU) from running.
+MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0"}
 INIT_SOURCES = ["init.c", "jobs.c", "channel.c", "l1init.h"]
 QEMU_NAME = "qemu-system-x86_64"
 # QEMU's data files that x86 machines open: firmware and option ROMs (qboot is microvm's
@@ -208,7 +211,8 @@ def _fill_base(w, init, kdir):
     w.host_file("init", init)
     with open(os.path.join(kdir, "modules.list")) as f:
         mods = f.read()
-    w.file("etc/l1/modules", mods.encode())
+    lines = ["%s %s" % (m, MODULE_PARAMS.get(m, "")) for m in mods.split()]
+    w.file("etc/l1/modules", "".join(line.strip() + "\n" for line in lines).encode())
     for name in mods.split():
         w.host_file("lib/modules/l1/" + name, os.path.join(kdir, "modules", name))
 
