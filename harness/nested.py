@@ -31,6 +31,7 @@ import l1build  # noqa: E402
 
 QEMU = "qemu-system-x86_64"
 L1_MEM_MB = int(os.environ.get("MICRORIG_L1_MEM", "1536"))
+L1_MEM_MAX_MB = 8192       # a batch needing more is refused rather than risking the host
 L1_SMP = int(os.environ.get("MICRORIG_L1_SMP", "1"))
 L1_BOOT_TIMEOUT_S = 120     # spawn to "nested: ready"; about 4 s on an idle host
 JOB_GRACE_S = 30            # per job on top of its own timeout: framing, file transfer
@@ -98,6 +99,13 @@ def _host_tsc_khz():
     return None
 
 
+def l1_mem_mb(initrd):
+    """L1's RAM: the initrd is in memory twice while it is unpacked (archive and tmpfs),
+    then the inner guests need theirs (-m 256m each, one at a time) and their VMM."""
+    archive_mb = os.path.getsize(initrd) >> 20
+    return max(L1_MEM_MB, 2 * archive_mb + 768)
+
+
 def l1_argv(kernel, initrd, console_log):
     # tsc=reliable: TCG's TSC is the host's, but the clocksource watchdog compares it with
     # jiffies that lag under load and marks it unstable; L1 then times jobs in 4 ms jiffies
@@ -109,7 +117,7 @@ def l1_argv(kernel, initrd, console_log):
         cmdline.append("tsc_early_khz=%d" % khz)
     # -la57: with 5-level paging every TCG page walk (L1's and the nested one) is longer.
     return [QEMU, "-M", "microvm", "-accel", "tcg", "-cpu", "max,-la57",
-            "-smp", str(L1_SMP), "-m", "%dM" % L1_MEM_MB,
+            "-smp", str(L1_SMP), "-m", "%dM" % l1_mem_mb(initrd),
             "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
             "-kernel", kernel, "-initrd", initrd, "-append", " ".join(cmdline),
             "-serial", "file:" + console_log,
@@ -279,6 +287,11 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S):
             for piece in pieces:
                 with open(piece, "rb") as inp:
                     shutil.copyfileobj(inp, out, 1 << 20)
+        if l1_mem_mb(initrd) > L1_MEM_MAX_MB:
+            for _, res, _ in run.by_inner.values():
+                res.error = "the batch's files (%d MB) do not fit in L1's RAM" % (
+                    os.path.getsize(initrd) >> 20)
+            return results
         console = os.path.join(tmp, "l1-console.log")
         _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s)
         _finish(run, results, console)
