@@ -107,6 +107,7 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--initrd")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--vmm", choices=("qemu", "mvm", "both"), default="both")
     ap.add_argument("--mvm", help="mvm.static to run beside QEMU (default: build/mvm.static)")
     args = ap.parse_args()
     ok, why = nested.available()
@@ -120,9 +121,9 @@ def run(args, tmp):
     pvh = os.path.join(tmp, "pvh.elf")
     with open(pvh, "wb") as f:
         f.write(pvh_payload())
-    vmms = [("qemu", "qemu-system-x86_64")]
+    vmms = [("qemu", "qemu-system-x86_64")] if args.vmm in ("qemu", "both") else []
     mvm = args.mvm or next((p for p in MVM_CANDIDATES if os.path.isfile(p)), None)
-    if mvm:
+    if mvm and args.vmm in ("mvm", "both"):
         vmms.append(("mvm", mvm))
     jobs = []
     for name, prog in vmms:
