@@ -216,12 +216,25 @@ class _Run:
                 continue
             data = bytes.fromhex("".join(chunks))
             res.files[host] = data
-            try:
-                Path(host).write_bytes(data)
-            except OSError as e:
-                res.stderr.append("nested: cannot write %s back: %s" % (host, e))
+            _write_back(host, data, res)
             if host == dbg or (dbg is None and n == 0):
                 res.debugcon = data.decode("latin-1").splitlines()
+
+
+def _write_back(host, data, res):
+    """Put an output file's bytes at its host path. A FIFO there (a reader waiting for a
+    stream) gets them only if someone reads it now: writing must never block the batch."""
+    try:
+        if os.path.exists(host) and not os.path.isfile(host):
+            fd = os.open(host, os.O_WRONLY | os.O_NONBLOCK)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+        else:
+            Path(host).write_bytes(data)
+    except OSError as e:
+        res.stderr.append("nested: cannot write %s back: %s" % (host, e))
 
 
 def _read_lines(proc, run, deadline_fn):

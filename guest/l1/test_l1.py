@@ -118,3 +118,12 @@ def test_result_channel_is_parsed_into_results(tmp_path):
     assert res.debugcon == ["probe: done"]
     assert open(dbg, "rb").read() == b"probe: done\n", "output files are written back"
     assert run.ready and run.l1_uptime_ms == 2500
+
+
+def test_write_back_to_a_fifo_without_reader_does_not_block(tmp_path):
+    from harness import nested
+    fifo = tmp_path / "debugcon"
+    os.mkfifo(fifo)
+    res = nested.Result("x")
+    nested._write_back(str(fifo), b"line\n", res)
+    assert res.stderr and "cannot write" in res.stderr[0]
