@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))   # the repository root
 import batch  # noqa: E402
 import cpio  # noqa: E402
 
@@ -96,8 +98,6 @@ def test_static_program_is_copied_without_libraries(tmp_path):
 
 
 def test_result_channel_is_parsed_into_results(tmp_path):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
     from harness import nested
     dbg = str(tmp_path / "dbg.log")
     job = nested.Job("case-1", ["qemu-system-x86_64", "-chardev", "file,id=d,path=" + dbg,
