@@ -217,6 +217,13 @@ def _fill_base(w, init, kdir):
         w.host_file("lib/modules/l1/" + name, os.path.join(kdir, "modules", name))
 
 
+def _prune_old(keep):
+    """Remove archives built from older inputs (only directories of this layout)."""
+    for d in glob.glob(os.path.join(cache_root(), "l1-" + "?" * 16)):
+        if d != keep and os.path.exists(os.path.join(d, "qemu.cpio")):
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def build_base(kdir):
     """The cached archives: base.cpio (init and modules, about 2 MB) and qemu.cpio (QEMU,
     its libraries and data files, about 50 MB, appended only for batches that run QEMU:
@@ -236,6 +243,7 @@ def build_base(kdir):
     _write_archive(parts["base"], lambda w: _fill_base(w, init, kdir))
     _write_archive(parts["qemu"], lambda w: [w.host_file(inner, host)
                                              for inner, host in sorted(files.items())])
+    _prune_old(bdir)
     log("initramfs: base %d KB, qemu %d MB" % (os.path.getsize(parts["base"]) >> 10,
                                                 os.path.getsize(parts["qemu"]) >> 20))
     return parts
