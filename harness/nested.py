@@ -154,8 +154,9 @@ def _debugcon_path(argv):
 class _Run:
     """Parser of L1's result channel for one batch."""
 
-    def __init__(self, jobs, results, t_spawn):
+    def __init__(self, jobs, results, t_spawn, on_result=None):
         self.jobs, self.results, self.t_spawn = jobs, results, t_spawn
+        self.on_result = on_result
         self.by_inner = {}        # inner id -> (Job, Result, [(L1 out, host out)])
         self.hex = {}             # (inner id, n) -> [hex chunks]
         self.ready = self.halted = self.done = False
@@ -219,6 +220,8 @@ class _Run:
             _write_back(host, data, res)
             if host == dbg or (dbg is None and n == 0):
                 res.debugcon = data.decode("latin-1").splitlines()
+        if self.on_result:
+            self.on_result(res)
 
 
 def _write_back(host, data, res):
@@ -266,9 +269,10 @@ def _tail(path, n=40):
         return ""
 
 
-def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S):
+def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=None):
     """Run jobs in one L1 boot; one Result per job, in order. Never hangs: L1 as a whole
-    is killed after boot_timeout_s plus each job's timeout plus a grace period."""
+    is killed after boot_timeout_s plus each job's timeout plus a grace period.
+    on_result(result), if given, is called as each job ends inside L1 (for progress)."""
     jobs = [_as_job(j, timeout_s) for j in jobs]
     results = [Result(j.id) for j in jobs]
     if not jobs:
@@ -286,7 +290,7 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S):
         return results
     with tempfile.TemporaryDirectory(prefix="microrig-l1-") as tmp:
         b = l1batch.Batch()
-        run = _Run(jobs, results, 0.0)
+        run = _Run(jobs, results, 0.0, on_result)
         for job, res in zip(jobs, results):
             try:
                 inner = b.add(job.id, job.argv, job.timeout_s * 1000)
@@ -368,7 +372,9 @@ def main(argv):
     cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not cmd:
         ap.error("no command given")
-    results = run_batch([("run-%d" % i, cmd) for i in range(args.repeat)], args.timeout)
+    results = run_batch([("run-%d" % i, cmd) for i in range(args.repeat)], args.timeout,
+                        on_result=lambda r: log("%s ended: status=%s elapsed_ms=%s" % (
+                            r.id, r.status, r.elapsed_ms)))
     for r in results:
         for _, tag, text in r.events:
             print("%s %s" % ("|" if tag == "o" else "!", text))

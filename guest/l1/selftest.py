@@ -144,7 +144,8 @@ def run(args, tmp):
                          linux_argv(prog, kernel, initrd, "on", False)))
             jobs.append(("%s-linux-rtc-off" % name,
                          linux_argv(prog, kernel, initrd, "off", False)))
-    results = nested.run_batch(jobs, timeout_s=args.timeout)
+    results = nested.run_batch(jobs, timeout_s=args.timeout, on_result=lambda r: print(
+        "selftest: ... %s status=%s ms=%s" % (r.id, r.status, r.elapsed_ms), flush=True))
     failed = 0
     for r in results:
         init_ms = r.first_ms("init: start")
