@@ -100,6 +100,22 @@ def linux_argv(prog, kernel, initrd, rtc, quiet=True, extra_append=""):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
 
 
+def summarize(results):
+    """Spawn-to-`init: start` (L1 ms) per VMM over the plain Linux boots."""
+    by_vmm = {}
+    for r in results:
+        name, _, rest = r.id.partition("-linux-")
+        if rest.isdigit() and r.first_ms("init: start") is not None:
+            by_vmm.setdefault(name, []).append(r.first_ms("init: start"))
+    for name, times in sorted(by_vmm.items()):
+        times.sort()
+        print("selftest: %s linux boots=%d init_ms min=%d median=%d max=%d sum=%d" % (
+            name, len(times), times[0], times[len(times) // 2], times[-1], sum(times)))
+    if results:
+        print("selftest: l1_boot_ms=%s l1_uptime_ms=%s" % (results[0].l1_boot_ms,
+                                                          results[0].l1_uptime_ms))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--linux-boots", type=int, default=1)
@@ -164,6 +180,7 @@ def run(args, tmp):
                 print("  | " + line)
             if r.l1_log:
                 print("  L1 log tail:\n" + r.l1_log)
+    summarize(results)
     print("selftest: %d of %d jobs failed" % (failed, len(results)))
     return 1 if failed else 0
 
