@@ -61,6 +61,12 @@ def linux_devices(case):
     }
     if case.engine_def.kvm:
         exp["kvmclock"] = "1"
+        # With kvmclock and the TSC-deadline LAPIC timer Linux shuts the PIT down.
+        exp["pit"] = "absent"
+    else:
+        # Linux never probes for a PIT: it shows as IRQ 0 ticking, which needs the PIC's
+        # IRQ descriptors too (guest/linux/README.md).
+        exp["pit"] = "used" if t.pit and t.pic else "unused"
     return exp
 
 
