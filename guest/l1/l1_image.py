@@ -6,6 +6,7 @@ The cache entry is $MICRORIG_CACHE/l1-<key>/ (vmlinuz, base.cpio, modules), wher
 hashes the kernel package version, the QEMU package version and the sources of this
 directory; it is built in a temporary directory and renamed into place when complete.
 """
+import fcntl
 import glob
 import hashlib
 import os
@@ -158,6 +159,15 @@ def ensure():
         return entry
 
     os.makedirs(cache_dir(), exist_ok=True)
+    # one builder per key: a concurrent caller waits here, then finds the entry
+    with open(entry + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(os.path.join(entry, "base.cpio")):
+            _build(package, key, entry)
+    return entry
+
+
+def _build(package, key, entry):
     deb = _download_kernel(package, os.path.join(cache_dir(), "debs"))
     work = tempfile.mkdtemp(prefix=f"l1-{key}.tmp.", dir=cache_dir())
     try:
@@ -183,4 +193,3 @@ def ensure():
         log(f"built {entry}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return entry
