@@ -14,6 +14,7 @@ import dataclasses
 import io
 import os
 import re
+import selectors
 import subprocess
 import tempfile
 import time
@@ -66,7 +67,9 @@ class Result:
     l1_console: str          # everything L1 printed, for diagnosis
     kvm_ready: bool
     errors: list             # `l1: error` sentences
-    wall_s: float
+    wall_s: float            # host time from the start of run() to L1's exit
+    l1_lines: list           # [(host seconds since run() started, line), ...]
+    l1_start_s: float        # host time of `l1: start` (L1 boot time), None if never seen
 
 
 def host_tsc_khz():
@@ -155,17 +158,46 @@ def run(cases, files=(), memory=L1_MEMORY, extra_cmdline=""):
             initrd.write(base.read())
         initrd.write(job)
         initrd.flush()
-        try:
-            proc = subprocess.run(l1_command(entry, initrd.name, memory, extra_cmdline),
-                                  stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=timeout)
-            status, out = proc.returncode, proc.stdout + proc.stderr
-        except subprocess.TimeoutExpired as e:
-            status, out = -1, (e.stdout or b"") + (e.stderr or b"")
-    console = out.decode("utf-8", "replace")
+        status, lines = _boot(l1_command(entry, initrd.name, memory, extra_cmdline),
+                              timeout, start)
+    console = "".join(line + "\n" for _, line in lines)
     results, errors, kvm_ready = _parse(console, cases)
+    l1_start = next((t for t, line in lines if line.startswith("l1: start")), None)
     if status == -1:
         errors.append(f"L1 did not finish within {timeout:.0f} s and was killed")
     elif status != L1_STATUS_OK:
         errors.append(f"L1 ended with QEMU status {status}")
-    return Result(results, status, console, kvm_ready, errors, time.monotonic() - start)
+    return Result(results, status, console, kvm_ready, errors, time.monotonic() - start,
+                  lines, l1_start)
+
+
+def _boot(cmd, timeout, start):
+    """Run L1's QEMU; return its status (-1 when killed at the timeout) and its console as
+    [(host seconds since start, line), ...]."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    lines, partial = [], b""
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    deadline = start + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(timeout=left):
+                proc.kill()
+                break
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            now = time.monotonic() - start
+            partial += chunk
+            *done, partial = partial.split(b"\n")
+            lines += [(now, d.decode("utf-8", "replace").rstrip("\r")) for d in done]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        status = proc.wait()
+        sel.close()
+    if partial:
+        lines.append((time.monotonic() - start, partial.decode("utf-8", "replace")))
+    return (-1 if status < 0 else status), lines
