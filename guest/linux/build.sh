@@ -40,6 +40,8 @@ ENTRY=$CACHE/linux-$KEY
 link_outputs() {
     [ -n "$OUTDIR" ] || return 0
     mkdir -p "$OUTDIR"
+    # make follows the links: fresh times keep it from running this script again
+    touch "$ENTRY/bzImage" "$ENTRY/vmlinux" "$ENTRY/gen_init_cpio"
     for f in bzImage vmlinux gen_init_cpio; do
         ln -sfn "$ENTRY/$f" "$OUTDIR/$f"
     done
