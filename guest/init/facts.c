@@ -176,27 +176,39 @@ void facts_clocks(struct report *r)
 	report_add(r, "pit", pit);
 }
 
-/* virtio devices bound on the virtio bus, by device id (1 net, 2 block, 3 console...). */
+/* virtio devices bound on the virtio bus, by device id (1 net, 2 block, 3 console...), in
+ * the order of their names virtio0, virtio1, ... (readdir order is not defined). */
+#define VIRTIO_MAX 32
+
 void facts_virtio(struct report *r)
 {
-	char ids[256] = "";
+	long ids[VIRTIO_MAX];
+	int count = 0;
 	DIR *dir = opendir(VIRTIO_DEVICES);
 
+	for (int i = 0; i < VIRTIO_MAX; i++)
+		ids[i] = -1;
 	for (struct dirent *d; dir && (d = readdir(dir)) != NULL;) {
 		char path[512], id[32];
-		if (d->d_name[0] == '.')
+		long index;
+		if (sscanf(d->d_name, "virtio%ld", &index) != 1 || index < 0 || index >= VIRTIO_MAX)
 			continue;
 		snprintf(path, sizeof(path), VIRTIO_DEVICES "/%s/device", d->d_name);
-		if (!text_first_word(path, id, sizeof(id)))
-			continue;
-		snprintf(id, sizeof(id), "%ld", strtol(id, NULL, 0));
-		if (ids[0])
-			text_append(ids, sizeof(ids), ",");
-		text_append(ids, sizeof(ids), id);
+		if (text_first_word(path, id, sizeof(id)))
+			ids[index] = strtol(id, NULL, 0);
 	}
 	if (dir)
 		closedir(dir);
-	report_add(r, "virtio", ids[0] ? ids : "none");
+
+	char list[256] = "";
+	for (int i = 0; i < VIRTIO_MAX; i++) {
+		char num[24];
+		if (ids[i] < 0)
+			continue;
+		snprintf(num, sizeof(num), "%s%ld", count++ ? "," : "", ids[i]);
+		text_append(list, sizeof(list), num);
+	}
+	report_add(r, "virtio", count ? list : "none");
 }
 
 /* CPUs online ("0" or "0-3" or "0,2-3") and MemTotal. */
