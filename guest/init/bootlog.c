@@ -68,16 +68,16 @@ void facts_kernel_log(struct report *r)
 	log_buf[len] = '\0';
 
 	report_add_num(r, "pic", !logged("Using NULL legacy PIC"));
-	if (logged("Fast TSC calibration using PIT"))
+	if (logged("could not calculate TSC khz"))
+		cal = "failed"; /* no TSC clocksource: Linux falls back to jiffies */
+	else if (logged("Fast TSC calibration using PIT"))
 		cal = "pit-fast";
 	else if (logged("Using PIT calibration value"))
 		cal = "pit";
 	else if (logged("reference calibration"))
 		cal = "hpet-pmtimer";
-	else if (logged("MHz TSC"))
-		cal = "known"; /* CPUID, MSR or tsc_early_khz= gave the frequency */
-	else if (logged("kvm-clock: Using msrs"))
-		cal = "kvmclock";
+	else if (logged("MHz processor"))
+		cal = "known"; /* CPUID, MSR, kvmclock or tsc_early_khz= gave the frequency */
 	report_add(r, "tsc_cal", cal);
 	report_add(r, "apic_timer",
 		   logged("APIC timer disabled due to verification failure") ? "failed" : "ok");

@@ -123,7 +123,8 @@ void facts_irqchips(struct report *r)
 			local_timer = count;
 		if (line[0] < '0' || line[0] > '9')
 			continue;
-		bool is_xtpic = strstr(rest, "XT-PIC") != NULL;
+		/* IRQ 2 chains the slave 8259 ("cascade"): there whenever the 8259 is */
+		bool is_xtpic = strstr(rest, "XT-PIC") != NULL && !strstr(rest, "cascade");
 		bool is_ioapic = strstr(rest, "IO-APIC") != NULL;
 		xtpic += is_xtpic;
 		ioapic += is_ioapic;
@@ -138,69 +139,76 @@ void facts_irqchips(struct report *r)
 	report_add_num(r, "ioapic_irqs", ioapic);
 	report_add(r, "irq0_chip", irq0_chip);
 	report_add_num(r, "irq0", irq0);
+	r->irq0 = irq0;
+	r->irq0_routed = strcmp(irq0_chip, "none") != 0;
 	report_add_num(r, "loc", local_timer);
 }
 
 /* Clock sources and clock event devices. The PIT is "used" when it is the tick device of a
- * CPU or the broadcast device, "unused" when Linux registered it but ticks elsewhere, and
- * "absent" when no "pit" clock event device exists (Linux shut it down or never set it up). */
+ * CPU or the broadcast device and IRQ 0 counted interrupts; "unused" when it is set up (a
+ * tick/broadcast device, or IRQ 0 routed) but delivered nothing: Linux does not probe for
+ * a PIT, so a missing one shows up only as silence on IRQ 0; "absent" otherwise. */
 void facts_clocks(struct report *r)
 {
-	char current[64] = "none", event[64] = "none", broadcast[64] = "none";
-	char available[256] = "";
+	char current[64], event[64], broadcast[64], available[256] = "";
 
-	text_first_word(CLOCKSOURCE_DIR "/current_clocksource", current, sizeof(current));
-	text_first_word(CLOCKEVENT0_DEV, event, sizeof(event));
-	text_first_word(BROADCAST_DEV, broadcast, sizeof(broadcast));
+	/* an empty or missing file (no broadcast device) reads as "none" */
+	if (!text_first_word(CLOCKSOURCE_DIR "/current_clocksource", current, sizeof(current)))
+		strcpy(current, "none");
+	if (!text_first_word(CLOCKEVENT0_DEV, event, sizeof(event)))
+		strcpy(event, "none");
+	if (!text_first_word(BROADCAST_DEV, broadcast, sizeof(broadcast)))
+		strcpy(broadcast, "none");
 	text_read(CLOCKSOURCE_DIR "/available_clocksource", available, sizeof(available));
 	bool kvmclock = text_has_word(available, "kvm-clock");
 	text_join_words(available, ',');
 
-	/* A registered PIT clock event device appears under some clockeventN even when idle. */
-	bool pit_registered = false;
-	DIR *dir = opendir("/sys/devices/system/clockevents");
-	for (struct dirent *d; dir && (d = readdir(dir)) != NULL;) {
-		char path[512], name[64];
-		if (strncmp(d->d_name, "clockevent", 10) != 0)
-			continue;
-		snprintf(path, sizeof(path), "/sys/devices/system/clockevents/%s/current_device",
-			 d->d_name);
-		if (text_first_word(path, name, sizeof(name)) && strcmp(name, "pit") == 0)
-			pit_registered = true;
-	}
-	if (dir)
-		closedir(dir);
-	bool pit_used = strcmp(event, "pit") == 0 || strcmp(broadcast, "pit") == 0;
+	bool pit_ticks = strcmp(event, "pit") == 0 || strcmp(broadcast, "pit") == 0;
+	const char *pit = pit_ticks && r->irq0 > 0           ? "used"
+			  : pit_ticks || r->irq0_routed ? "unused"
+							: "absent";
 
 	report_add(r, "clocksource", current);
 	report_add(r, "clocksources", available[0] ? available : "none");
 	report_add_num(r, "kvmclock", kvmclock);
 	report_add(r, "clockevent", event);
 	report_add(r, "broadcast", broadcast);
-	report_add(r, "pit", pit_used ? "used" : pit_registered ? "unused" : "absent");
+	report_add(r, "pit", pit);
 }
 
-/* virtio devices bound on the virtio bus, by device id (1 net, 2 block, 3 console...). */
+/* virtio devices bound on the virtio bus, by device id (1 net, 2 block, 3 console...), in
+ * the order of their names virtio0, virtio1, ... (readdir order is not defined). */
+#define VIRTIO_MAX 32
+
 void facts_virtio(struct report *r)
 {
-	char ids[256] = "";
+	long ids[VIRTIO_MAX];
+	int count = 0;
 	DIR *dir = opendir(VIRTIO_DEVICES);
 
+	for (int i = 0; i < VIRTIO_MAX; i++)
+		ids[i] = -1;
 	for (struct dirent *d; dir && (d = readdir(dir)) != NULL;) {
 		char path[512], id[32];
-		if (d->d_name[0] == '.')
+		long index;
+		if (sscanf(d->d_name, "virtio%ld", &index) != 1 || index < 0 || index >= VIRTIO_MAX)
 			continue;
 		snprintf(path, sizeof(path), VIRTIO_DEVICES "/%s/device", d->d_name);
-		if (!text_first_word(path, id, sizeof(id)))
-			continue;
-		snprintf(id, sizeof(id), "%ld", strtol(id, NULL, 0));
-		if (ids[0])
-			text_append(ids, sizeof(ids), ",");
-		text_append(ids, sizeof(ids), id);
+		if (text_first_word(path, id, sizeof(id)))
+			ids[index] = strtol(id, NULL, 0);
 	}
 	if (dir)
 		closedir(dir);
-	report_add(r, "virtio", ids[0] ? ids : "none");
+
+	char list[256] = "";
+	for (int i = 0; i < VIRTIO_MAX; i++) {
+		char num[24];
+		if (ids[i] < 0)
+			continue;
+		snprintf(num, sizeof(num), "%s%ld", count++ ? "," : "", ids[i]);
+		text_append(list, sizeof(list), num);
+	}
+	report_add(r, "virtio", count ? list : "none");
 }
 
 /* CPUs online ("0" or "0-3" or "0,2-3") and MemTotal. */

@@ -10,6 +10,8 @@
 struct report {
 	char line[REPORT_MAX];
 	bool incomplete; /* a fact every kernel must have (/proc/interrupts, ...) was missing */
+	long long irq0;   /* interrupts counted on IRQ 0 (the PIT), for facts_clocks */
+	bool irq0_routed; /* IRQ 0 has a handler on some interrupt chip */
 };
 
 /* Append " key=value" to the report. Values with spaces are quoted. */

@@ -28,6 +28,8 @@ die() { printf 'linux: error: %s\n' "$*" >&2; exit 1; }
 for tool in make gcc flex bison bc xz; do
     command -v "$tool" >/dev/null || die "$tool is missing (ci/install-deps.sh installs it)"
 done
+# objtool (x86-64's ORC unwinder) needs libelf's headers
+[ -e /usr/include/libelf.h ] || die "libelf-dev is missing (ci/install-deps.sh installs it)"
 
 # The source version: the Debian package version when dpkg knows it, else the tarball's
 # size and modification time.
@@ -40,6 +42,8 @@ ENTRY=$CACHE/linux-$KEY
 link_outputs() {
     [ -n "$OUTDIR" ] || return 0
     mkdir -p "$OUTDIR"
+    # make follows the links: fresh times keep it from running this script again
+    touch "$ENTRY/bzImage" "$ENTRY/vmlinux" "$ENTRY/gen_init_cpio"
     for f in bzImage vmlinux gen_init_cpio; do
         ln -sfn "$ENTRY/$f" "$OUTDIR/$f"
     done
@@ -105,7 +109,7 @@ done
 say "config ok: all $(grep -c '^CONFIG_.*=y$' "$FRAGMENT") fragment options are =y"
 
 # Stage 3: compile, with a progress line a minute (objects built so far).
-say "compiling vmlinux and bzImage with -j$JOBS (5-8 minutes on 2 busy cores)"
+say "compiling vmlinux and bzImage with -j$JOBS (5 minutes on 2 idle cores, 15+ when shared)"
 make -C "$SRC" O="$WORK" -j"$JOBS" bzImage vmlinux >>"$LOG" 2>&1 &
 MAKE_PID=$!
 while kill -0 "$MAKE_PID" 2>/dev/null; do
