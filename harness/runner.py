@@ -29,7 +29,7 @@ _FATAL_STDERR = ("KVM internal error", "emulation failure")
 # Base timeouts in seconds per payload kind, scaled per engine (engines.timeout_scale).
 # Linux under TCG reaches init in about 1.5 s; rtc=off costs about 1 s more (rtc_cmos
 # retries while the absent RTC reads 0xff) and the machine may be loaded by parallel cases.
-TIMEOUT_S = {"linux": 40.0, "probe": 20.0}
+TIMEOUT_S = {"linux": 30.0, "probe": 20.0}
 
 
 @dataclass
