@@ -202,6 +202,7 @@ static void check_irq0(void)
 
 	irq_mask(0);
 	pit_stop();
+	irq_settle();
 	check("pit-irq0", ok, "channel 0 in mode 2 raises IRQ 0 through the interrupt controller in use",
 	      "%u interrupts via %s", irq_count[vec] - before, irq_controller_name());
 }

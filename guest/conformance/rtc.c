@@ -149,6 +149,7 @@ static void check_periodic_irq(void)
 
 	rtc_periodic_stop();
 	irq_mask(RTC_IRQ);
+	irq_settle();
 	irq_set_hook(vec, 0);
 	check("rtc-periodic-irq8", ok, "the periodic interrupt arrives on IRQ 8 through the controller in use",
 	      "%u interrupts via %s", irq_count[vec] - before, irq_controller_name());

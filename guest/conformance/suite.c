@@ -70,4 +70,6 @@ void devices_run(const char *cmdline)
 	kvmclock_checks();
 	fw_cfg_checks();
 	virtio_checks(cmdline);
+	if (p.pic)
+		pic_spurious_check();
 }
