@@ -8,7 +8,7 @@
 #include "report.h"
 #include "rtc.h"
 
-#define RATE_TOLERANCE_PCT	5	/* emulated timers jitter; wrong clocks are off by far more */
+#define RATE_TOLERANCE_PCT	5	/* default; probe.rate_tolerance overrides it */
 #define WINDOW_TICKS		60000	/* about 50 ms of PIT input clock */
 #define MODE3_COUNT		20000	/* channel 2 square wave: 60 Hz, slow enough */
 #define MODE3_EDGES		10	/* to poll through VM exits of 100 us and more */
@@ -16,6 +16,7 @@
 #define SPIN_TSC		4000000000ull
 
 static uint64_t tsc_hz;
+static uint64_t tolerance_pct = RATE_TOLERANCE_PCT;
 
 /* The read-back status of a just-programmed channel does not depend on
  * timing (a count would: mode 0 wraps after terminal count, and a slow VM
@@ -72,7 +73,9 @@ uint64_t tsc_hz_reference(void)
 
 static bool within(uint64_t got, uint64_t want)
 {
-	return got * 100 >= want * (100 - RATE_TOLERANCE_PCT) && got * 100 <= want * (100 + RATE_TOLERANCE_PCT);
+	uint64_t pct = tolerance_pct < 100 ? tolerance_pct : 99;
+
+	return got * 100 >= want * (100 - pct) && got * 100 <= want * (100 + pct);
 }
 
 /* Mode 2 on channel 0 with the full 65536 count: sum the decrements. */
@@ -100,8 +103,9 @@ static void check_mode2_rate(void)
 	uint64_t hz = ticks * tsc_hz / (cycles ? cycles : 1);
 
 	check("pit-mode2-rate", within(hz, PIT_HZ),
-	      "channel 0 in mode 2 counts down at 1.193182 MHz (within 5%, timed by the RTC)",
-	      "measured %llu Hz (tsc %llu Hz)", (unsigned long long)hz, (unsigned long long)tsc_hz);
+	      "channel 0 in mode 2 counts down at 1.193182 MHz (within probe.rate_tolerance, timed by the RTC)",
+	      "measured %llu Hz (tsc %llu Hz, tolerance %llu%%)", (unsigned long long)hz,
+	      (unsigned long long)tsc_hz, (unsigned long long)tolerance_pct);
 }
 
 /* Mode 3 on channel 2, gate open: OUT (port 0x61 bit 5) toggles every half period. */
@@ -142,8 +146,8 @@ static void check_mode3_rate(void)
 	uint64_t hz = (uint64_t)MODE3_EDGES * MODE3_COUNT / 2 * tsc_hz / (cycles ? cycles : 1);
 
 	check("pit-mode3-rate", within(hz, PIT_HZ),
-	      "channel 2 in mode 3 toggles its output at the 1.193182 MHz input rate (within 5%)",
-	      "measured %llu Hz", (unsigned long long)hz);
+	      "channel 2 in mode 3 toggles its output at the 1.193182 MHz input rate (within probe.rate_tolerance)",
+	      "measured %llu Hz, tolerance %llu%%", (unsigned long long)hz, (unsigned long long)tolerance_pct);
 }
 
 static void check_latch_and_readback(void)
@@ -214,8 +218,9 @@ static bool port61_present(void)
 	return inb(PORT_61) != 0xff;
 }
 
-void pit_checks(void)
+void pit_checks(uint64_t rate_tolerance_pct)
 {
+	tolerance_pct = rate_tolerance_pct;
 	check_latch_and_readback();
 	check_mode2_rate();
 	report_line("device name=port61 state=%s", port61_present() ? "present" : "absent");

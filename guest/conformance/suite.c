@@ -48,9 +48,10 @@ static struct presence detect(const char *cmdline)
 
 void devices_run(const char *cmdline)
 {
-	uint64_t cpus = 1, epoch = 0;
+	uint64_t cpus = 1, epoch = 0, tolerance = PIT_DEFAULT_TOLERANCE_PCT;
 
 	cmdline_u64(cmdline, "probe.cpus", &cpus);
+	cmdline_u64(cmdline, "probe.rate_tolerance", &tolerance);
 	cmdline_u64(cmdline, "probe.epoch", &epoch);
 	struct presence p = detect(cmdline);
 
@@ -61,7 +62,7 @@ void devices_run(const char *cmdline)
 	if (p.pic)
 		pic_checks(p.pit, p.rtc);
 	if (p.pit)
-		pit_checks();
+		pit_checks(tolerance);
 	if (p.rtc)
 		rtc_checks(epoch);
 	if (p.ioapic)
