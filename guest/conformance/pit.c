@@ -51,22 +51,31 @@ uint16_t pit_read_ch0(void)
 	return (uint16_t)(inb(PIT_CH0) | inb(PIT_CH0) << 8);
 }
 
-/* The median of three RTC seconds: one interval alone can be skewed when
- * the host stalls the emulator around a seconds update. */
+/* TSC cycles per RTC second. Two consecutive seconds that agree within 1%
+ * are taken as they are; otherwise a third one decides (median), since one
+ * interval alone can be skewed when the host stalls the emulator around a
+ * seconds update. */
 uint64_t tsc_hz_reference(void)
 {
 	uint64_t t[4], d[3];
 
 	if (tsc_hz || !rtc_probe())
 		return tsc_hz;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		if (!(t[i] = rtc_next_second()))
 			return 0;
-	for (int i = 0; i < 3; i++)
-		d[i] = t[i + 1] - t[i];
+	d[0] = t[1] - t[0];
+	d[1] = t[2] - t[1];
 	uint64_t lo = d[0] < d[1] ? d[0] : d[1], hi = d[0] < d[1] ? d[1] : d[0];
 
-	tsc_hz = d[2] < lo ? lo : d[2] > hi ? hi : d[2];
+	if ((hi - lo) * 100 <= lo) {
+		tsc_hz = (lo + hi) / 2;
+	} else {
+		if (!(t[3] = rtc_next_second()))
+			return 0;
+		d[2] = t[3] - t[2];
+		tsc_hz = d[2] < lo ? lo : d[2] > hi ? hi : d[2];
+	}
 	report_line("tsc hz=%llu source=rtc", (unsigned long long)tsc_hz);
 	return tsc_hz;
 }

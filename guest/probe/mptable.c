@@ -87,7 +87,7 @@ void mptable_check(const struct expect *x)
 		   "the floating pointer and the PCMP configuration table have valid checksums",
 		   "physptr=0x%x signature=0x%x length=%u", f->physptr, sig, len))
 		return;
-	unsigned cpus = 0, ioapics = 0, entries = 0;
+	unsigned cpus = 0, listed = 0, ioapics = 0, entries = 0;
 	uint16_t count;
 
 	memcpy(&count, c + MPC_ENTRY_COUNT, 2);
@@ -95,6 +95,7 @@ void mptable_check(const struct expect *x)
 	for (const uint8_t *p = c + MPC_HEADER_SIZE; p < c + len; entries++) {
 		if (*p == MPC_ENTRY_PROCESSOR) {
 			cpus += (p[3] & MPC_CPU_ENABLED) != 0;
+			listed++;
 			p += MPC_PROCESSOR_SIZE;
 			continue;
 		}
@@ -111,8 +112,9 @@ void mptable_check(const struct expect *x)
 	      "count=%u, %u entries in %u bytes", count, entries, len);
 	if (x->has_cpus)
 		check("mptable-cpus", cpus == x->cpus,
-		      "the MP table lists one enabled processor per vCPU", "%u processors, probe.cpus=%llu",
-		      cpus, (unsigned long long)x->cpus);
+		      "the MP table lists one enabled processor per vCPU",
+		      "%u enabled of %u listed processors, probe.cpus=%llu", cpus, listed,
+		      (unsigned long long)x->cpus);
 	else
 		skip("mptable-cpus", "no probe.cpus key on the command line");
 	check("mptable-ioapic", ioapics == 1, "the MP table lists the IOAPIC at 0xfec00000",
