@@ -58,9 +58,9 @@ void fw_cfg_read(uint16_t key, void *dst, uint32_t n)
 	const struct shim_item *it = key < SHIM_ITEMS ? &shim_items[key] : NULL;
 	uintptr_t addr = (uintptr_t)dst;
 
-	/* Firmware addresses lie below SHIM_MEM_END; host buffers (the firmware's own statics)
-	 * lie far above it, and ASan checks those. */
-	if (addr < SHIM_MEM_END)
+	/* Firmware addresses are 32-bit; host buffers (the firmware's own statics) lie far
+	 * above 4 GiB in a PIE, and ASan checks those. */
+	if (addr < 0x100000000ull)
 		check_destination(key, addr, n);
 	for (uint32_t i = 0; i < n; i++) {
 		if (i == TOUCH_MAX && n > 2 * TOUCH_MAX && addr < SHIM_MEM_END)
