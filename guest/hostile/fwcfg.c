@@ -34,6 +34,7 @@ static void dma_at(uint64_t addr)
 {
 	outl(FW_CFG_PORT_DMA_HI, __builtin_bswap32((uint32_t)(addr >> 32)));
 	outl(FW_CFG_PORT_DMA_LO, __builtin_bswap32((uint32_t)addr));
+	__asm__ volatile("" ::: "memory");	/* the device wrote the descriptor's status */
 }
 
 /* One case with the descriptor in RAM: must end with the error bit. */
