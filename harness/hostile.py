@@ -32,19 +32,19 @@ SANITIZER = re.compile(r"ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtim
 RESULT = re.compile(r"hostile: result variant=(\S+) outcome=(\S+) ?(.*)")
 
 # Bash inside L1: run mvm, wait for the guest's "flushed" line, SIGKILL, copy the image.
-KILL_SCRIPT = r"""
-out=${2#file:}; img=$3; cat=$4; mvm=$5; shift 5
-for a in "$@"; do case $a in file,id=dbg,*) dbg=${a##*=};; esac; done
-"$mvm" "$@" & pid=$!
-seen=no
+KILL_SCRIPT = " ".join("""
+out=${2#file:}; img=$3; cat=$4; mvm=$5; shift 5;
+for a in "$@"; do case $a in file,id=dbg,*) dbg=${a##*=};; esac; done;
+"$mvm" "$@" & pid=$!;
+seen=no;
 for ((i = 0; i < 400000; i++)); do
-  if [[ -s $dbg && $(< "$dbg") == *"hostile: flushed"* ]]; then seen=yes; break; fi
-  kill -0 $pid || break
-done
-kill -KILL $pid; wait $pid; st=$?
-echo "data-safety: flushed_seen=$seen mvm_status=$st"
+  if [[ -s $dbg && $(< "$dbg") == *"hostile: flushed"* ]]; then seen=yes; break; fi;
+  kill -0 $pid || break;
+done;
+kill -KILL $pid; wait $pid; st=$?;
+echo "data-safety: flushed_seen=$seen mvm_status=$st";
 "$cat" "$img" > "$out"
-"""
+""".split())       # one line: nested.py refuses arguments with newlines
 
 
 def missing():
@@ -139,6 +139,8 @@ def verdict(kind, res, flush_copy=None):
             return True, f"write_status={ws}"
         if kv.get("sane_read_after", "ok") != "ok":
             return False, f"{variant}: the device no longer works after the hostile cases: {kv}"
+        if "rom_modified" in kv:
+            return False, f"{variant}: a fw_cfg DMA into the BIOS ROM changed the ROM"
         if "accepted" in kv:
             return False, f"{variant}: fw_cfg DMA accepted a bad request: {found[2]}"
         return True, " ".join(f"{k}={v}" for k, v in kv.items())

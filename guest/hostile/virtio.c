@@ -6,7 +6,8 @@
 #include "virtio.h"
 #include "virtio_mmio.h"
 
-#define WAIT_SPINS 20000000u	/* polls of the used index before giving up */
+#define WAIT_SPINS 4000000u	/* polls of the used index (guest memory) before giving up */
+#define STATUS_EVERY 0x10000u	/* ... with a device status read (a VM exit) this often */
 
 struct vq_mem vq;
 uint32_t blk_base;
@@ -117,7 +118,7 @@ bool blk_wait_used(void)
 			wr(VIRTIO_MMIO_INTERRUPT_ACK, rd(VIRTIO_MMIO_INTERRUPT_STATUS));
 			return true;
 		}
-		if (blk_status() & VIRTIO_STATUS_NEEDS_RESET)
+		if (i % STATUS_EVERY == 0 && (blk_status() & VIRTIO_STATUS_NEEDS_RESET))
 			return false;
 	}
 	return false;
