@@ -38,7 +38,7 @@ for a in "$@"; do case $a in file,id=dbg,*) dbg=${a##*=};; esac; done;
 "$mvm" "$@" & pid=$!;
 seen=no;
 for ((i = 0; i < 400000; i++)); do
-  if [[ -s $dbg && $(< "$dbg") == *"hostile: flushed"* ]]; then seen=yes; break; fi;
+  if [[ -s $dbg && $(< "$dbg") == *"hostile: flushed"*" end"* ]]; then seen=yes; break; fi;
   kill -0 $pid || break;
 done;
 kill -KILL $pid; wait $pid; st=$?;

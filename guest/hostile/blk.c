@@ -33,7 +33,7 @@ void variant_blk_flush(void)
 		ok += blk_request(BLK_T_OUT, s, sector_buf, sizeof(sector_buf)) == BLK_S_OK;
 	}
 	flush = blk_request(BLK_T_FLUSH, 0, 0, 0);
-	printk("hostile: flushed written=%u flush_status=%u\n", ok, flush);
+	printk("hostile: flushed written=%u flush_status=%u end\n", ok, flush);
 	for (;;)
 		__asm__ volatile("cli; hlt");	/* wait for SIGKILL */
 }
