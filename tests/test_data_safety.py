@@ -3,6 +3,8 @@ killed with SIGKILL right after the guest says so; the image must hold every sec
 Read-only drives refuse writes with an error status (tests/test_hostile.py's
 blk-readonly job checks the status; here the image of a read-only run is left as is).
 Runs inside the nested sandbox, in the same L1 boot as the hostile guests."""
+import subprocess
+
 import pytest
 
 from harness import hostile, nested
@@ -10,6 +12,8 @@ from harness import hostile, nested
 
 @pytest.fixture(scope="module")
 def results():
+    subprocess.run(["make", "--no-print-directory", "hostile"], cwd=hostile.ROOT,
+                   capture_output=True, timeout=600)
     why = hostile.missing()
     if why:
         pytest.skip(why)

@@ -4,6 +4,8 @@ virtqueues, every port, the MMIO hole with odd sizes) under mvm built with ASan+
 under the plain static mvm. mvm must keep running (the guest prints its result line and
 exits through port 0xf4) or stop with its own device error; never crash, never a
 sanitizer report. One L1 boot serves all jobs (harness/hostile.py)."""
+import subprocess
+
 import pytest
 
 from harness import hostile, nested
@@ -14,6 +16,8 @@ JOB_IDS = [f"{v}-{tag}" for tag in ("asan", "static") for v in hostile.VARIANTS]
 
 @pytest.fixture(scope="module")
 def results():
+    subprocess.run(["make", "--no-print-directory", "hostile"], cwd=hostile.ROOT,
+                   capture_output=True, timeout=600)
     why = hostile.missing()
     if why:
         pytest.skip(why)
