@@ -1,4 +1,42 @@
-# vmm/vmm.mk: builds build/mvm and the VMM's unit tests (owned by the VMM).
-.PHONY: vmm
-all: vmm
-vmm:
+# vmm/vmm.mk: builds build/mvm, build/mvm.static and the VMM's unit tests, plain and with
+# AddressSanitizer + UndefinedBehaviorSanitizer (owned by the VMM).
+.PHONY: vmm vmm-tests
+all: vmm vmm-tests
+
+VMM_DIR     := vmm
+VMM_BUILD   := $(BUILD)/vmm
+VMM_SRCS    := $(filter-out $(VMM_DIR)/main.c,$(wildcard $(VMM_DIR)/*.c))
+VMM_HDRS    := $(wildcard $(VMM_DIR)/*.h)
+VMM_CFLAGS  := $(HOST_CFLAGS) -D_GNU_SOURCE -pthread -Wshadow -Wstrict-prototypes
+VMM_TESTS   := $(basename $(notdir $(wildcard $(VMM_DIR)/tests/test_*.c)))
+VMM_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+VMM_OBJS    := $(patsubst $(VMM_DIR)/%.c,$(VMM_BUILD)/%.o,$(VMM_SRCS))
+VMM_SAN_OBJS := $(patsubst $(VMM_DIR)/%.c,$(VMM_BUILD)/san/%.o,$(VMM_SRCS))
+
+vmm: $(BUILD)/mvm $(BUILD)/mvm.static
+vmm-tests: $(addprefix $(VMM_BUILD)/tests/,$(VMM_TESTS)) \
+           $(addprefix $(VMM_BUILD)/tests/san-,$(VMM_TESTS))
+
+$(VMM_BUILD)/%.o: $(VMM_DIR)/%.c $(VMM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(VMM_CFLAGS) -c -o $@ $<
+
+$(VMM_BUILD)/san/%.o: $(VMM_DIR)/%.c $(VMM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(VMM_CFLAGS) $(VMM_SAN) -c -o $@ $<
+
+# Device modules register themselves through a linker section, so every object is linked
+# directly (an archive would drop the modules nothing names).
+$(BUILD)/mvm: $(VMM_OBJS) $(VMM_BUILD)/main.o
+	$(CC) $(VMM_CFLAGS) -o $@ $^
+
+$(BUILD)/mvm.static: $(VMM_OBJS) $(VMM_BUILD)/main.o
+	$(CC) $(VMM_CFLAGS) -static -o $@ $^
+
+$(VMM_BUILD)/tests/%: $(VMM_DIR)/tests/%.c $(VMM_OBJS) $(VMM_DIR)/tests/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(VMM_CFLAGS) -I$(VMM_DIR) -o $@ $< $(VMM_OBJS)
+
+$(VMM_BUILD)/tests/san-%: $(VMM_DIR)/tests/%.c $(VMM_SAN_OBJS) $(VMM_DIR)/tests/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(VMM_CFLAGS) $(VMM_SAN) -I$(VMM_DIR) -o $@ $< $(VMM_SAN_OBJS)
