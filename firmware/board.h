@@ -86,8 +86,6 @@ struct board {
 	struct e820_entry e820[E820_MAX];
 	int nr_e820;
 	uint64_t ram_below_4g;		/* end of the RAM entry that starts at 0 */
-	struct e820_entry reserve[RESERVE_MAX];
-	int nr_reserve;
 	uint32_t high_floor;		/* lowest byte used by tables allocated at the top of RAM */
 
 	uint32_t acpi_rsdp;		/* 0 when QEMU offered no ACPI tables */

@@ -93,31 +93,38 @@ static int parse_virtio(const char *s, struct virtio_slot *v)
 	return 1;
 }
 
-/* Next 'v' with one string instruction: the scan costs one step per byte. */
-static const char *find_v(const char *s, uint32_t n)
-{
-	const char *p = s;
-
-	if (!n)
-		return NULL;
-	__asm__ volatile("repne scasb" : "+D"(p), "+c"(n) : "a"('v') : "cc");
-	return p[-1] == 'v' ? p - 1 : NULL;
-}
+/*
+ * Boyer-Moore-Horspool: look at the byte where the key would end and jump by how far that
+ * byte is from the key's end (19 for a byte not in the key). The command line is searched
+ * in a few steps per key length instead of one step per byte.
+ */
+#define KEYLEN (sizeof(VIRTIO_KEY) - 1)
+#define SKIP(c, i) [(unsigned char)(c)] = KEYLEN - 1 - (i)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"	/* the default, then the key's bytes */
+static const uint8_t skip[256] = {
+	[0 ... 255] = KEYLEN,
+	/* "virtio_mmio.device", each byte's last position before the final '=' */
+	SKIP('r', 2), SKIP('t', 3), SKIP('_', 6), SKIP('m', 8), SKIP('o', 10), SKIP('.', 11),
+	SKIP('d', 12), SKIP('v', 14), SKIP('i', 15), SKIP('c', 16), SKIP('e', 17),
+};
+#pragma GCC diagnostic pop
 
 void parse_virtio_entries(struct board *b)
 {
-	const char *s = b->cmdline, *end = b->cmdline + (b->cmdline_size ? b->cmdline_size - 1 : 0);
-	const uint32_t keylen = sizeof(VIRTIO_KEY) - 1;
+	const char *start = b->cmdline;
+	uint32_t n = b->cmdline_size ? b->cmdline_size - 1 : 0, i;
 
-	while ((s = find_v(s, end - s))) {
-		if ((s == b->cmdline || s[-1] == ' ') && (uint32_t)(end - s) >= keylen &&
-		    !memcmp(s, VIRTIO_KEY, keylen)) {
-			if (b->nr_virtio == VIRTIO_MAX)
-				fail(ERR_VIRTIO_SYNTAX, "more virtio_mmio.device= entries than the firmware keeps");
-			if (!parse_virtio(s + keylen, &b->virtio[b->nr_virtio]))
-				fail(ERR_VIRTIO_SYNTAX, "malformed virtio_mmio.device= entry, expected <size>@<base>:<irq>[:<id>]");
-			b->nr_virtio++;
-		}
-		s++;
+	for (i = KEYLEN - 1; i < n; i += skip[(unsigned char)start[i]]) {
+		const char *s = start + i - (KEYLEN - 1);
+
+		if (start[i] != '=' || memcmp(s, VIRTIO_KEY, KEYLEN - 1) ||
+		    (s != start && s[-1] != ' '))
+			continue;
+		if (b->nr_virtio == VIRTIO_MAX)
+			fail(ERR_VIRTIO_SYNTAX, "more virtio_mmio.device= entries than the firmware keeps");
+		if (!parse_virtio(s + KEYLEN, &b->virtio[b->nr_virtio]))
+			fail(ERR_VIRTIO_SYNTAX, "malformed virtio_mmio.device= entry, expected <size>@<base>:<irq>[:<id>]");
+		b->nr_virtio++;
 	}
 }

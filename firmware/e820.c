@@ -15,6 +15,17 @@
 static struct e820_entry qemu_map[E820_QEMU_MAX];
 static int nr_qemu;
 
+/* What the firmware keeps for itself, sorted; type 0 is a hole left out of the map. */
+struct reservation {
+	uint32_t start, end, type;
+};
+static struct reservation reserved[RESERVE_MAX] = {
+	{ MEM_HANDOFF, MEM_HANDOFF_END, E820_RESERVED },	/* hand-off area, MP table */
+	{ MEM_HANDOFF_END, MEM_BIOS, 0 },			/* VGA and option-ROM hole */
+	{ MEM_BIOS, MEM_BIOS_END, E820_RESERVED },		/* this ROM's alias */
+};
+static int nr_reserved = 3;
+
 void read_e820(struct board *b)
 {
 	struct fw_cfg_file f;
@@ -34,14 +45,17 @@ void read_e820(struct board *b)
 	b->high_floor = b->ram_below_4g >= 0x100000000ull ? 0xfffff000u : (uint32_t)b->ram_below_4g;
 }
 
+/* Keep the list sorted as it grows (tables are allocated from the top down). */
 void e820_reserve(struct board *b, uint32_t addr, uint32_t size, uint32_t type)
 {
-	if (b->nr_reserve == RESERVE_MAX)
+	int i;
+
+	(void)b;
+	if (nr_reserved == RESERVE_MAX)
 		fail(ERR_E820_FULL, "too many firmware reservations");
-	b->reserve[b->nr_reserve].addr = addr;
-	b->reserve[b->nr_reserve].size = size;
-	b->reserve[b->nr_reserve].type = type;
-	b->nr_reserve++;
+	for (i = nr_reserved++; i > 0 && reserved[i - 1].start > addr; i--)
+		reserved[i] = reserved[i - 1];
+	reserved[i] = (struct reservation){ addr, addr + size, type };
 }
 
 static void add(struct board *b, uint64_t addr, uint64_t size, uint32_t type)
@@ -80,16 +94,16 @@ static void add_ram(struct board *b, uint64_t start, uint64_t end, uint32_t *pla
 {
 	int i;
 
-	for (i = 0; i < b->nr_reserve && start < end; i++) {
-		struct e820_entry *r = &b->reserve[i];
-		uint64_t rs = r->addr, re = rs + r->size;
+	for (i = 0; i < nr_reserved && start < end; i++) {
+		const struct reservation *r = &reserved[i];
+		uint32_t rs = r->start, re = r->end;
 
 		if (re <= start || rs >= end)
 			continue;
 		if (rs > start)
 			add(b, start, rs - start, E820_RAM);
 		if (r->type && !(*placed & 1u << i))
-			add(b, rs, r->size, r->type);
+			add(b, rs, re - rs, r->type);
 		*placed |= 1u << i;
 		start = re;
 	}
@@ -102,11 +116,6 @@ void build_e820(struct board *b)
 	uint32_t placed = 0;	/* bit i: reservation i is in the map */
 	int i;
 
-	/* type 0: the VGA/option-ROM hole, left out of the map */
-	e820_reserve(b, MEM_HANDOFF, MEM_HANDOFF_END - MEM_HANDOFF, E820_RESERVED);
-	e820_reserve(b, MEM_HANDOFF_END, MEM_BIOS - MEM_HANDOFF_END, 0);
-	e820_reserve(b, MEM_BIOS, MEM_BIOS_END - MEM_BIOS, E820_RESERVED);
-	sort(b->reserve, b->nr_reserve);
 	sort(qemu_map, nr_qemu);
 	for (i = 0; i < nr_qemu; i++) {
 		struct e820_entry *q = &qemu_map[i];
@@ -116,9 +125,9 @@ void build_e820(struct board *b)
 		else
 			add(b, q->addr, q->size, q->type);
 	}
-	for (i = 0; i < b->nr_reserve; i++)	/* any outside QEMU's RAM: still listed */
-		if (b->reserve[i].type && !(placed & 1u << i))
-			add(b, b->reserve[i].addr, b->reserve[i].size, b->reserve[i].type);
+	for (i = 0; i < nr_reserved; i++)	/* any outside QEMU's RAM: still listed */
+		if (reserved[i].type && !(placed & 1u << i))
+			add(b, reserved[i].start, reserved[i].end - reserved[i].start, reserved[i].type);
 	sort(b->e820, b->nr_e820);	/* a pass that finds it in order, in the usual case */
 	report_e820(b);
 }

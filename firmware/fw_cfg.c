@@ -136,6 +136,8 @@ static void find_known_files(void)
 		if (name[0] != PREFIX_ETC && name[0] != PREFIX_OPT)
 			continue;
 		for (j = 0; j < FILE_KNOWN; j++) {
+			if (name[1] != known_names[j].w[1])	/* where names differ most */
+				continue;
 			for (k = 0; k < KNOWN_WORDS && name[k] == known_names[j].w[k]; k++)
 				;
 			if (k < KNOWN_WORDS)
@@ -158,7 +160,6 @@ void fw_cfg_init(struct board *b)
 	b->dma = !!(fw_cfg_read32(FW_CFG_ID) & FW_CFG_ID_DMA);
 
 	b->cpus = fw_cfg_read32(FW_CFG_NB_CPUS) & 0xffff;
-	fw_cfg_read(FW_CFG_RAM_SIZE, &b->ram_size, 8);
 	b->irq0_override = fw_cfg_read32(FW_CFG_IRQ0_OVERRIDE);
 
 	dir_count = bswap32(fw_cfg_read32(FW_CFG_FILE_DIR));

@@ -64,15 +64,17 @@ void line_hex_(uint64_t v)
 
 void line_dec_(uint32_t v)
 {
-	char buf[10];
-	int i = 10;
+	uint32_t digits = 1, t;
+	char *p;
 
+	for (t = v; t >= 10; t /= 10)
+		digits++;
+	line_ptr += digits;
+	p = line_ptr;
 	do {
-		buf[--i] = '0' + v % 10;
+		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	memcpy(line_ptr, buf + i, 10 - i);
-	line_ptr += 10 - i;
 }
 
 static void send(void)
