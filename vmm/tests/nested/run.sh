@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh CMDFILE [FILES...]: boot the L1 sandbox (Debian cloud kernel under QEMU TCG with
+# run.sh CMDFILE [FILE|SRC:DST ...]: boot the L1 sandbox (Debian cloud kernel under QEMU TCG with
 # emulated SVM) with an initramfs holding l1init, the KVM modules, FILES (copied to /) and
 # CMDFILE as /cmds; print L1's console. Needs L1_ROOT (a dpkg-deb -x of the cloud kernel).
 set -e
@@ -14,7 +14,13 @@ for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko drive
 	cp "$L1_ROOT/lib/modules/$KVER/kernel/$m" "$W/mod/"
 done
 cp "$1" "$W/cmds"; shift
-for f in "$@"; do cp "$f" "$W/"; done
+# FILE is copied to /; SRC:DST puts SRC at DST inside L1.
+for f in "$@"; do
+	case "$f" in
+	*:*) mkdir -p "$W/$(dirname "${f#*:}")"; cp "${f%%:*}" "$W/${f#*:}" ;;
+	*) cp "$f" "$W/" ;;
+	esac
+done
 (cd "$W" && find . | cpio -o -H newc --quiet) > "$W/../l1-$$.cpio"
 KHZ=$(awk '/cpu MHz/{printf "%d", $4*1000; exit}' /proc/cpuinfo)
 timeout ${L1_TIMEOUT:-240} qemu-system-x86_64 -M microvm,acpi=on -accel tcg -cpu max -m 512m \
