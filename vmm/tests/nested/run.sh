@@ -33,7 +33,11 @@ for f in "$@"; do
 	*) cp "$f" "$W/" ;;
 	esac
 done
-(cd "$W" && find . | cpio -o -H newc --quiet) > "$W.cpio"
+# EXTRA_CPIO (for example an L1 base with QEMU and its libraries) goes first; ours, later
+# in the concatenated initramfs, wins where paths collide (/init).
+: > "$W.cpio"
+[ -n "$EXTRA_CPIO" ] && cat "$EXTRA_CPIO" > "$W.cpio"
+(cd "$W" && find . | cpio -o -H newc --quiet) >> "$W.cpio"
 KHZ=$(awk '/cpu MHz/{printf "%d", $4*1000; exit}' /proc/cpuinfo)
 timeout "${L1_TIMEOUT:-240}" qemu-system-x86_64 -M microvm,acpi=on -accel tcg -cpu max -m 512m \
 	-nodefaults -nographic -no-reboot -serial stdio \
