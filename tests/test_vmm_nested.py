@@ -42,7 +42,7 @@ def cases():
          lambda rc, out, rss: None if rc == 1 and "cmdline=hello" in out
          else f"rc={rc}, expected 1 and the PVH start_info command line"),
         ("irq-pit-pic-rtc-uart",
-         f"@60 {BASE} -bios /irq.rom {DEBUG} {EXIT}",
+         f"@60 {BASE} -serial null -bios /irq.rom {DEBUG} {EXIT}",
          lambda rc, out, rss: None if rc == 1 and out.count("irq_rom:") == 3
          else f"rc={rc}: PIT/PIC ExtINT, RTC IRQ 8 and UART IRQ 4 must all arrive"),
         ("hostile-fw-cfg-dma-and-ports",
@@ -53,7 +53,7 @@ def cases():
          f"@30 {BASE} -bios /tf.rom",
          lambda rc, out, rss: None if rc == 0 else f"rc={rc}, a triple fault with -no-reboot exits 0"),
         ("stage-times-and-rss",
-         f"@30 {BASE} -bios /irq.rom {EXIT} -stage-times",
+         f"@30 {BASE} -serial null -bios /irq.rom {EXIT} -stage-times",
          lambda rc, out, rss: None if re.search(
              r"stage=exec.*\n.*stage=vm-ready.*\n.*stage=first-run.*\n(.*\n)*.*stage=exit", out)
          and rss < 3277 else f"stage lines missing or peak RSS {rss} KiB >= 3.2 MiB"),
