@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -65,6 +66,25 @@ void kvm_signal_msi(struct vm *vm, uint64_t addr, uint32_t data)
 	};
 	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
 		warn("KVM_SIGNAL_MSI: %s", strerror(errno));
+}
+
+int kvm_mmio_eventfd(struct vm *vm, uint64_t addr, uint32_t value)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	struct kvm_ioeventfd io = {
+		.datamatch = value,
+		.addr = addr,
+		.len = 4,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static void ioapic_deliver(void *opaque, uint64_t addr, uint32_t data)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/io.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -65,6 +66,13 @@ static int run_line(char *line)
 	argv[argc] = NULL;
 	if (argc == 0)
 		return 0;
+	int limit_s = 0;
+	if (argv[0][0] == '@') {
+		limit_s = atoi(argv[0] + 1);
+		for (int i = 0; i < argc; i++)
+			argv[i] = argv[i + 1];
+		argc--;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		execv(argv[0], argv);
@@ -73,7 +81,16 @@ static int run_line(char *line)
 	int st = 0;
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
-	wait4(pid, &st, 0, &ru);
+	/* "@N cmd ...": kill the command after N seconds (a guest that never exits). */
+	long long deadline = limit_s ? now_us() + limit_s * 1000000LL : 0;
+	while (wait4(pid, &st, deadline ? WNOHANG : 0, &ru) == 0) {
+		if (now_us() > deadline) {
+			kill(pid, SIGKILL);
+			printf("\nl1: timeout after %d s\n", limit_s);
+			deadline = 0;
+		}
+		usleep(100000);
+	}
 	last_maxrss_kb = ru.ru_maxrss;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
