@@ -376,8 +376,8 @@ def main(argv):
                         on_result=lambda r: log("%s ended: status=%s elapsed_ms=%s" % (
                             r.id, r.status, r.elapsed_ms)))
     for r in results:
-        for _, tag, text in r.events:
-            print("%s %s" % ("|" if tag == "o" else "!", text))
+        for ms, tag, text in r.events:
+            print("%7d %s %s" % (ms, "|" if tag == "o" else "!", text))
         for line in r.debugcon:
             print("debugcon: " + line)
         print("nested: id=%s status=%s elapsed_ms=%s l1_boot_ms=%s%s" % (

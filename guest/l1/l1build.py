@@ -33,14 +33,14 @@ KVM_MODULES = ["kvm-amd"]          # what L1 must load; dependencies are found i
 MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0"}
 INIT_SOURCES = ["init.c", "jobs.c", "channel.c", "l1init.h"]
 QEMU_NAME = "qemu-system-x86_64"
-# QEMU's data files that x86 machines open: firmware and option ROMs (qboot is microvm's
-# default BIOS), keymaps (opened even with -display none). Other architectures' files stay out.
-QEMU_DATA_GLOBS = [
+# Firmware and option ROMs that x86 machines open (qboot is microvm's default BIOS); mvm
+# looks for them in the same place, so they go into the base archive.
+FIRMWARE_GLOBS = [
     "/usr/share/qemu/qboot.rom", "/usr/share/qemu/bios-microvm.bin", "/usr/share/qemu/bios*.bin",
     "/usr/share/qemu/linuxboot*.bin", "/usr/share/qemu/multiboot*.bin", "/usr/share/qemu/pvh.bin",
-    "/usr/share/qemu/kvmvapic.bin", "/usr/share/qemu/sgabios.bin", "/usr/share/qemu/keymaps/*",
-    "/usr/share/seabios/*.bin",
+    "/usr/share/qemu/kvmvapic.bin", "/usr/share/qemu/sgabios.bin", "/usr/share/seabios/*.bin",
 ]
+QEMU_DATA_GLOBS = ["/usr/share/qemu/keymaps/*"]   # QEMU opens a keymap even with -display none
 MERGED_USR_LINKS = ["bin", "sbin", "lib", "lib64"]   # kept as symlinks when the host has them
 
 
@@ -168,15 +168,22 @@ def inner_path(host_path):
                         os.path.basename(host_path))
 
 
+def _globbed(patterns):
+    return [(p, p) for pattern in patterns for p in sorted(glob.glob(pattern))
+            if os.path.isfile(p)]
+
+
+def firmware_files():
+    return dict(_globbed(FIRMWARE_GLOBS))
+
+
 def qemu_files():
     """(inner path, host path) for the QEMU binary, its libraries and its data files."""
     qemu = shutil.which(QEMU_NAME)
     if not qemu:
         raise RuntimeError("%s not found on PATH" % QEMU_NAME)
     files = [(inner_path(qemu), qemu)] + [(inner_path(p), p) for p in shared_libs(qemu)]
-    for pattern in QEMU_DATA_GLOBS:
-        files += [(p, p) for p in sorted(glob.glob(pattern)) if os.path.isfile(p)]
-    return dict(files)
+    return dict(files + _globbed(QEMU_DATA_GLOBS))
 
 
 def _digest(paths_and_extra):
@@ -209,6 +216,8 @@ def _fill_base(w, init, kdir):
         if os.path.islink("/" + link):
             w.symlink(link, os.readlink("/" + link))
     w.host_file("init", init)
+    for inner, host in sorted(firmware_files().items()):
+        w.host_file(inner, host)
     with open(os.path.join(kdir, "modules.list")) as f:
         mods = f.read()
     lines = ["%s %s" % (m, MODULE_PARAMS.get(m, "")) for m in mods.split()]
@@ -230,7 +239,7 @@ def build_base(kdir):
     unpacking it is a large part of L1's boot). Returns {"kernel", "base", "qemu"}."""
     files = qemu_files()
     key = _digest([os.path.join(HERE, s) for s in INIT_SOURCES + ["cpio.py", "l1build.py"]]
-                  + [kdir] + sorted(files.items()))
+                  + [kdir] + sorted(files.items()) + sorted(firmware_files().items()))
     bdir = os.path.join(cache_root(), "l1-" + key)
     parts = {"kernel": os.path.join(kdir, "vmlinuz"),
              "base": os.path.join(bdir, "base.cpio"), "qemu": os.path.join(bdir, "qemu.cpio")}

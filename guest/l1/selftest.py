@@ -154,7 +154,7 @@ def run(args, tmp):
     print("selftest: inner Linux %s + %s" % (kernel, initrd))
     for name, prog in vmms:
         for i in range(args.linux_boots):
-            jobs.append(("%s-linux-%d" % (name, i), linux_argv(prog, kernel, initrd, "off")))
+            jobs.append(("%s-linux-%d" % (name, i), linux_argv(prog, kernel, initrd, "on")))
         if args.rtc:
             jobs.append(("%s-linux-rtc-on" % name,
                          linux_argv(prog, kernel, initrd, "on", False)))
