@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -139,6 +140,33 @@ def fetch_kernel():
     return kdir
 
 
+LZ4_LEGACY_MAGIC = b"\x02\x21\x4c\x18"   # the kernel's LZ4 payload (lz4 -l) starts so
+ELF_MAGIC = b"\x7fELF"
+XEN_ELFNOTE_PHYS32_ENTRY = 18             # the PVH entry note: QEMU can boot the ELF itself
+
+
+def extract_vmlinux(vmlinuz, out):
+    """Unpack the LZ4-compressed ELF inside Debian's bzImage so that L1 boots through PVH:
+    decompressing 53 MB under TCG costs about a second of every L1 boot. False (and no
+    file) when the payload is not LZ4, lz4(1) is missing or the result has no PVH note."""
+    with open(vmlinuz, "rb") as f:
+        data = f.read()
+    off = data.find(LZ4_LEGACY_MAGIC)
+    if off < 0 or not shutil.which("lz4"):
+        return False
+    res = subprocess.run(["lz4", "-dc"], input=data[off:], capture_output=True, timeout=300)
+    elf = res.stdout   # lz4 complains about the size word after the payload; the ELF is whole
+    # namesz 4 ("Xen"), descsz 4 or 8 (a 32-bit address, padded in 64-bit builds), type
+    note = re.compile(re.escape(struct.pack("<I", 4)) + b"[\x04\x08]\0\0\0"
+                      + re.escape(struct.pack("<I", XEN_ELFNOTE_PHYS32_ENTRY)) + b"Xen\0")
+    if not elf.startswith(ELF_MAGIC) or not note.search(elf):
+        return False
+    with open(out + ".tmp", "wb") as f:
+        f.write(elf)
+    os.rename(out + ".tmp", out)
+    return True
+
+
 # --- step 2: the init ---------------------------------------------------------------------
 
 def build_init(out_path):
@@ -241,7 +269,12 @@ def build_base(kdir):
     key = _digest([os.path.join(HERE, s) for s in INIT_SOURCES + ["cpio.py", "l1build.py"]]
                   + [kdir] + sorted(files.items()) + sorted(firmware_files().items()))
     bdir = os.path.join(cache_root(), "l1-" + key)
-    parts = {"kernel": os.path.join(kdir, "vmlinuz"),
+    vmlinux = os.path.join(kdir, "vmlinux")
+    no_pvh = os.path.join(kdir, "vmlinux.unavailable")   # tried once, boots the bzImage
+    if not os.path.exists(vmlinux) and not os.path.exists(no_pvh):
+        if not extract_vmlinux(os.path.join(kdir, "vmlinuz"), vmlinux):
+            open(no_pvh, "w").close()
+    parts = {"kernel": vmlinux if os.path.exists(vmlinux) else os.path.join(kdir, "vmlinuz"),
              "base": os.path.join(bdir, "base.cpio"), "qemu": os.path.join(bdir, "qemu.cpio")}
     if os.path.exists(parts["base"]) and os.path.exists(parts["qemu"]):
         return parts
