@@ -320,10 +320,24 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=No
     return results
 
 
+PR_SET_PDEATHSIG = 1   # prctl(2): signal sent to the child when its parent thread dies
+
+
+def _die_with_parent():
+    """In the child before exec: if the harness is killed outright (SIGKILL, no finally),
+    L1's QEMU must not run on alone."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _boot_and_run(argv, run, jobs, boot_timeout_s):
     budget = {j.id: j.timeout_s + JOB_GRACE_S for j in jobs}
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_die_with_parent)
     run.t_spawn = t0 = time.monotonic()
     total = boot_timeout_s + sum(budget.values())
 
