@@ -30,9 +30,18 @@ import batch as l1batch  # noqa: E402
 import l1build  # noqa: E402
 
 QEMU = "qemu-system-x86_64"
-L1_MEM_MB = int(os.environ.get("MICRORIG_L1_MEM", "1536"))
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, str(default))
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError("%s=%s: must be a positive whole number" % (name, value))
+    return int(value)
+
+
+L1_MEM_MB = _env_int("MICRORIG_L1_MEM", 1536)   # MiB
 L1_MEM_MAX_MB = 8192       # a batch needing more is refused rather than risking the host
-L1_SMP = int(os.environ.get("MICRORIG_L1_SMP", "1"))
+L1_SMP = _env_int("MICRORIG_L1_SMP", 1)
 L1_BOOT_TIMEOUT_S = 120     # spawn to "nested: ready"; about 4 s on an idle host
 JOB_GRACE_S = 30            # per job on top of its own timeout: framing, file transfer
 L1_EXIT_NO_KVM = 3          # L1 QEMU status when init found no /dev/kvm (init.c)
@@ -309,13 +318,15 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=No
                     shutil.copyfileobj(inp, out, 1 << 20)
         if l1_mem_mb(initrd) > L1_MEM_MAX_MB:
             for _, res, _ in run.by_inner.values():
-                res.error = "the batch's files (%d MB) do not fit in L1's RAM" % (
-                    os.path.getsize(initrd) >> 20)
+                res.error = "L1 would need %d MiB of RAM for this batch (%d MB of files);" \
+                    " the limit is %d MiB" % (l1_mem_mb(initrd), os.path.getsize(initrd) >> 20,
+                                             L1_MEM_MAX_MB)
             return results
         console = os.path.join(tmp, "l1-console.log")
-        _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s)
+        _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s,
+                      os.path.join(tmp, "l1-qemu.stderr"))
         _finish(run, results, console)
-        if os.environ.get("MICRORIG_L1_LOG"):   # keep L1's kernel log for diagnosis
+        if os.environ.get("MICRORIG_L1_LOG") and os.path.exists(console):   # for diagnosis
             shutil.copyfile(console, os.environ["MICRORIG_L1_LOG"])
     return results
 
@@ -333,13 +344,14 @@ def _die_with_parent():
         pass
 
 
-def _boot_and_run(argv, run, jobs, boot_timeout_s):
-    budget = {j.id: j.timeout_s + JOB_GRACE_S for j in jobs}
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True,
-                            preexec_fn=_die_with_parent)
+def _boot_and_run(argv, run, jobs, boot_timeout_s, stderr_path):
+    # L1 QEMU's stderr goes to a file: a pipe nobody reads during the run could fill up.
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=err, start_new_session=True,
+                                preexec_fn=_die_with_parent)
     run.t_spawn = t0 = time.monotonic()
-    total = boot_timeout_s + sum(budget.values())
+    total = boot_timeout_s + sum(j.timeout_s + JOB_GRACE_S for j in jobs)
 
     def deadline():
         return t0 + (total if run.ready else boot_timeout_s)
@@ -350,9 +362,8 @@ def _boot_and_run(argv, run, jobs, boot_timeout_s):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         run.qemu_status = proc.returncode
-        run.qemu_stderr = proc.stderr.read().decode(errors="replace").strip()
+        run.qemu_stderr = Path(stderr_path).read_text(errors="replace").strip()
         proc.stdout.close()
-        proc.stderr.close()
 
 
 def _finish(run, results, console):
