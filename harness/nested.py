@@ -368,10 +368,12 @@ def _boot_and_run(argv, run, jobs, boot_timeout_s, stderr_path):
 
 def _finish(run, results, console):
     """Give every job without an end line a reason, and every result the L1 timings."""
-    if not run.ready:
-        why = "; ".join(run.problems) or ("L1 did not boot to its init within the timeout"
-                                          if not run.finished_in_time
-                                          else "L1 exited before its init was ready")
+    if run.problems:
+        why = "no KVM in L1: " + "; ".join(run.problems)
+    elif not run.ready and not run.finished_in_time:
+        why = "L1 did not boot to its init within the timeout"
+    elif not run.ready:
+        why = "L1 exited before its init was ready"
     elif not run.finished_in_time:
         why = "the whole L1 run exceeded its host-side timeout"
     else:
