@@ -67,6 +67,10 @@ class Result:
     elapsed_ms: int = None        # L1-side spawn to exit of the inner program
     l1_boot_ms: int = None        # host: L1 QEMU spawn to L1 init ready (same for a batch)
     l1_uptime_ms: int = None      # L1 kernel uptime when init was ready
+    # Host CPU time L1's QEMU used: for the job (begin to end line) and for L1's boot. On a
+    # loaded host these stay put while the wall-clock times above stretch.
+    cpu_ms: int = None
+    l1_boot_cpu_ms: int = None
     l1_log: str = ""              # tail of L1's kernel console, on L1 failures
     nested: bool = True
 
@@ -171,7 +175,17 @@ class _Run:
         self.ready = self.halted = self.done = False
         self.problems = []        # module / kvm failures reported by L1
         self.current = None
-        self.l1_boot_ms = self.l1_uptime_ms = None
+        self.l1_boot_ms = self.l1_uptime_ms = self.l1_boot_cpu_ms = None
+        self.pid = self.cpu_at_begin = None
+
+    def cpu_ms(self):
+        """User + system CPU ms of L1's QEMU so far (/proc/PID/stat fields 14 and 15)."""
+        try:
+            with open("/proc/%d/stat" % self.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+        except (OSError, TypeError, IndexError, ValueError):
+            return None
 
     def line(self, text):
         if not text.startswith("nested: "):
@@ -190,12 +204,14 @@ class _Run:
             self.hex.setdefault((kv["id"], int(kv["n"])), []).append(body.strip())
         elif topic == "begin" and ent:
             self.current = kv["id"]
+            self.cpu_at_begin = self.cpu_ms()
         elif topic == "end" and ent:
             self._end(ent, kv)
         elif topic == "ready":
             self.ready = True
             self.l1_boot_ms = int((time.monotonic() - self.t_spawn) * 1000)
             self.l1_uptime_ms = int(kv.get("uptime_ms", 0))
+            self.l1_boot_cpu_ms = self.cpu_ms()
         elif topic == "module" and kv.get("state") != "loaded":
             self.problems.append("module %s %s: %s" % (kv.get("name"), kv.get("state"),
                                                        head.partition("what=")[2]))
@@ -210,6 +226,9 @@ class _Run:
         job, res, outs = ent
         self.current = None
         res.elapsed_ms = int(kv.get("ms", 0))
+        cpu = self.cpu_ms()
+        if cpu is not None and self.cpu_at_begin is not None:
+            res.cpu_ms = cpu - self.cpu_at_begin
         status = kv.get("status")
         if status == "exit":
             res.status = int(kv["exit"])
@@ -351,6 +370,7 @@ def _boot_and_run(argv, run, jobs, boot_timeout_s, stderr_path):
                                 stderr=err, start_new_session=True,
                                 preexec_fn=_die_with_parent)
     run.t_spawn = t0 = time.monotonic()
+    run.pid = proc.pid
     total = boot_timeout_s + sum(j.timeout_s + JOB_GRACE_S for j in jobs)
 
     def deadline():
@@ -382,6 +402,7 @@ def _finish(run, results, console):
         why += " (L1 QEMU: %s)" % run.qemu_stderr.splitlines()[-1]
     for job, res, _ in run.by_inner.values():
         res.l1_boot_ms, res.l1_uptime_ms = run.l1_boot_ms, run.l1_uptime_ms
+        res.l1_boot_cpu_ms = run.l1_boot_cpu_ms
         if res.elapsed_ms is None and res.error is None:
             res.error = why
             res.l1_log = _tail(console)
@@ -407,8 +428,9 @@ def main(argv):
             print("%7d %s %s" % (ms, "|" if tag == "o" else "!", text))
         for line in r.debugcon:
             print("debugcon: " + line)
-        print("nested: id=%s status=%s elapsed_ms=%s l1_boot_ms=%s%s" % (
-            r.id, r.status, r.elapsed_ms, r.l1_boot_ms, " error=%s" % r.error if r.error else ""))
+        print("nested: id=%s status=%s elapsed_ms=%s cpu_ms=%s l1_boot_ms=%s l1_boot_cpu_ms=%s%s"
+              % (r.id, r.status, r.elapsed_ms, r.cpu_ms, r.l1_boot_ms, r.l1_boot_cpu_ms,
+                 " error=%s" % r.error if r.error else ""))
         if r.l1_log:
             print(r.l1_log)
     last = results[-1]
