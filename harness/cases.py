@@ -129,3 +129,18 @@ def probe_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
             yield Case(engine, fw, Payload("probe", "bz"), t, handoff=handoff)
         yield Case(engine, fw, Payload("probe", "pvh"), t)
         yield Case(engine, fw, Payload("probe", "mb"), t)
+
+
+def nested_subset():
+    """The nested cases `make test` runs (the full set is `make matrix`'s): every toggle set
+    once for mvm with microrig, bzImage and PVH in turn; QEMU KVM beside it on two sets;
+    and the probe's hand-off checks through microrig and qboot on both engines."""
+    out = []
+    for i, t in enumerate(ALL_TOGGLES):
+        out.append(Case("nested-mvm", "microrig", Payload("linux", ("bz", "pvh")[i % 2]), t))
+    for t in (ALL_TOGGLES[0], ALL_TOGGLES[-1]):
+        out.append(Case("nested-qemu-kvm", "microrig", Payload("linux", "pvh"), t))
+    for engine in ("nested-mvm", "nested-qemu-kvm"):
+        for fw in ("microrig", "qboot"):
+            out.append(Case(engine, fw, Payload("probe", "pvh"), DEFAULT_TOGGLES))
+    return out

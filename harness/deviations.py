@@ -34,6 +34,10 @@ KNOWN = (
               "qboot appends an all-zero entry to its e820 map (also from its int 15h E820)"),
     Deviation("qboot", "mptable-entry-count",
               "qboot's MP table header says 0 entries while 20 follow within its length"),
+    Deviation("qboot", "e820-sorted",
+              "under KVM, QEMU's etc/e820 has a reserved entry at 0xfeffc000 (identity map and"
+              " TSS) that qboot copies after its own entries without sorting",
+              engines=("qemu-kvm", "mvm", "nested-qemu-kvm", "nested-mvm")),
     # SeaBIOS's MP table leaves out the ISA IRQs it keeps for PCI (among them 11): without a
     # PIC to fall back on, Linux cannot route the second virtio slot's IRQ 11, the virtio
     # console's driver fails to bind (-EINVAL) and hvc0 never appears.
