@@ -44,6 +44,9 @@ def parse_case_id(text):
         toggles = Toggles.parse("-".join(rest[3:]))
     except ValueError as e:
         raise SystemExit(f"harness: case {text!r}: {e}") from None
+    if kind == "devices":
+        return Case(engine, fw, Payload(kind, form), toggles, virtio=casemod.DEVICE_VIRTIO,
+                    cpus=casemod.DEVICE_CPUS)
     return Case(engine, fw, Payload(kind, form), toggles, handoff=handoff)
 
 
@@ -53,6 +56,8 @@ def select(args):
         cases += casemod.linux_cases(engines=args.engines, firmwares=args.firmwares)
     if "probe" in args.payloads:
         cases += casemod.probe_cases(engines=args.engines, firmwares=args.firmwares)
+    if "devices" in args.payloads:
+        cases += casemod.devices_cases(engines=args.engines, firmwares=args.firmwares)
     if args.shard:
         cases = results.select_shard(cases, args.shard)
     return cases
@@ -136,8 +141,8 @@ def main(argv=None):
         m.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
         m.add_argument("--firmwares", nargs="+", default=list(FIRMWARES),
                        choices=list(FIRMWARES))
-        m.add_argument("--payloads", nargs="+", default=["linux", "probe"],
-                       choices=["linux", "probe"])
+        m.add_argument("--payloads", nargs="+", default=["linux", "probe", "devices"],
+                       choices=["linux", "probe", "devices"])
         m.add_argument("--shard", type=_shard, default=None, metavar="K/N",
                        help="run only the K-th of N stable shares of the cases")
         if name == "matrix":

@@ -144,3 +144,16 @@ def nested_subset():
         for fw in ("microrig", "qboot"):
             out.append(Case(engine, fw, Payload("probe", "pvh"), DEFAULT_TOGGLES))
     return out
+
+
+# The device suite's cases: every device the machine has, virtio-blk and a virtio console,
+# two vCPUs (application-processor start and IPIs).
+DEVICE_VIRTIO = ("blk", "console")
+DEVICE_CPUS = 2
+
+
+def devices_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
+                  firmwares=("microrig", "qboot", "seabios"), toggles=ALL_TOGGLES):
+    for engine, fw, t in itertools.product(engines, firmwares, toggles):
+        yield Case(engine, fw, Payload("devices", "pvh"), t, virtio=DEVICE_VIRTIO,
+                   cpus=DEVICE_CPUS)

@@ -18,12 +18,14 @@ class Deviation:
     reason: str
     engines: tuple = None
     forms: tuple = None
-    payload: str = "probe"
+    payloads: tuple = ("probe", "devices")
     toggles: tuple = None
+    min_cpus: int = 1
 
     def applies(self, case):
         parts = case.toggles.id.split("-")
-        return (case.firmware == self.firmware and case.payload.kind == self.payload
+        return (case.firmware == self.firmware and case.payload.kind in self.payloads
+                and case.cpus >= self.min_cpus
                 and (self.engines is None or case.engine in self.engines)
                 and (self.forms is None or case.payload.form in self.forms)
                 and (self.toggles is None or all(p in parts for p in self.toggles)))
@@ -38,12 +40,14 @@ KNOWN = (
               "under KVM, QEMU's etc/e820 has a reserved entry at 0xfeffc000 (identity map and"
               " TSS) that qboot copies after its own entries without sorting",
               engines=("qemu-kvm", "mvm", "nested-qemu-kvm", "nested-mvm")),
+    Deviation("seabios", "mptable-cpus",
+              "SeaBIOS's MP table lists one processor whatever -smp says", min_cpus=2),
     # SeaBIOS's MP table leaves out the ISA IRQs it keeps for PCI (among them 11): without a
     # PIC to fall back on, Linux cannot route the second virtio slot's IRQ 11, the virtio
     # console's driver fails to bind (-EINVAL) and hvc0 never appears.
     Deviation("seabios", "init-start",
               "SeaBIOS's MP table has no entry for IRQ 11: with pic=off the virtio console"
-              " on slot 6 cannot bind, so Linux has no console", payload="linux",
+              " on slot 6 cannot bind, so Linux has no console", payloads=("linux",),
               toggles=("pic0", "ser0")),
 )
 
