@@ -2,3 +2,4 @@
 -include guest/probe/probe.mk
 -include guest/linux/linux.mk
 -include guest/init/init.mk
+-include guest/l1/l1.mk

@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <dirent.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,30 +178,16 @@ void facts_clocks(struct report *r)
 }
 
 /* virtio devices bound on the virtio bus, by device id (1 net, 2 block, 3 console...), in
- * the order of their names virtio0, virtio1, ... (readdir order is not defined). */
+ * the order of their names virtio0, virtio1, ... (readdir order is not defined). A device
+ * whose driver failed to probe (say, its IRQ could not be routed) is still on the bus but
+ * has no `driver` link: it goes to `virtio_unbound`, so that it cannot pass for working. */
 #define VIRTIO_MAX 32
 
-void facts_virtio(struct report *r)
+static void add_id_list(struct report *r, const char *key, const long *ids)
 {
-	long ids[VIRTIO_MAX];
-	int count = 0;
-	DIR *dir = opendir(VIRTIO_DEVICES);
-
-	for (int i = 0; i < VIRTIO_MAX; i++)
-		ids[i] = -1;
-	for (struct dirent *d; dir && (d = readdir(dir)) != NULL;) {
-		char path[512], id[32];
-		long index;
-		if (sscanf(d->d_name, "virtio%ld", &index) != 1 || index < 0 || index >= VIRTIO_MAX)
-			continue;
-		snprintf(path, sizeof(path), VIRTIO_DEVICES "/%s/device", d->d_name);
-		if (text_first_word(path, id, sizeof(id)))
-			ids[index] = strtol(id, NULL, 0);
-	}
-	if (dir)
-		closedir(dir);
-
 	char list[256] = "";
+	int count = 0;
+
 	for (int i = 0; i < VIRTIO_MAX; i++) {
 		char num[24];
 		if (ids[i] < 0)
@@ -208,7 +195,34 @@ void facts_virtio(struct report *r)
 		snprintf(num, sizeof(num), "%s%ld", count++ ? "," : "", ids[i]);
 		text_append(list, sizeof(list), num);
 	}
-	report_add(r, "virtio", count ? list : "none");
+	report_add(r, key, count ? list : "none");
+}
+
+void facts_virtio(struct report *r)
+{
+	long ids[VIRTIO_MAX], unbound[VIRTIO_MAX];
+	DIR *dir = opendir(VIRTIO_DEVICES);
+
+	for (int i = 0; i < VIRTIO_MAX; i++)
+		ids[i] = unbound[i] = -1;
+	for (struct dirent *d; dir && (d = readdir(dir)) != NULL;) {
+		char path[512], id[32];
+		long index;
+		if (sscanf(d->d_name, "virtio%ld", &index) != 1 || index < 0 || index >= VIRTIO_MAX)
+			continue;
+		snprintf(path, sizeof(path), VIRTIO_DEVICES "/%s/device", d->d_name);
+		if (!text_first_word(path, id, sizeof(id)))
+			continue;
+		snprintf(path, sizeof(path), VIRTIO_DEVICES "/%s/driver", d->d_name);
+		if (access(path, F_OK) == 0)
+			ids[index] = strtol(id, NULL, 0);
+		else
+			unbound[index] = strtol(id, NULL, 0);
+	}
+	if (dir)
+		closedir(dir);
+	add_id_list(r, "virtio", ids);
+	add_id_list(r, "virtio_unbound", unbound);
 }
 
 /* CPUs online ("0" or "0-3" or "0,2-3") and MemTotal. */

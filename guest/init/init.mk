@@ -21,14 +21,3 @@ $(INITRAMFS): $(INIT_BIN) $(INITRAMFS_LIST) $(LINUX_GEN_INIT_CPIO)
 	sed 's|@INIT@|$(INIT_BIN)|' $(INITRAMFS_LIST) > $@.list
 	$(LINUX_GEN_INIT_CPIO) -t 0 $@.list | gzip -n -9 > $@.tmp
 	mv $@.tmp $@
-
-# The L1 sandbox's init (guest/l1/): built here only so `make all` catches compile errors;
-# guest/l1/l1_image.py compiles its own copy into the L1 cache entry.
-L1_INIT_SRCS := $(wildcard guest/l1/init/*.c)
-L1_INIT_BIN  := $(BUILD)/guest/l1/init
-
-all: $(L1_INIT_BIN)
-
-$(L1_INIT_BIN): $(L1_INIT_SRCS) $(wildcard guest/l1/init/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -D_GNU_SOURCE -static -o $@ $(L1_INIT_SRCS)

@@ -5,8 +5,9 @@
 #   guest/linux/build.sh [OUTDIR]
 #
 # The cache entry is $MICRORIG_CACHE/linux-<key>/, where <key> hashes the config fragment,
-# the source package version and this script, so any change to one of them rebuilds and an
-# unchanged tree costs only the hash. The build runs in a temporary directory that is renamed
+# the source package version and RECIPE below, so a change to what is built rebuilds and an
+# unchanged tree costs only the hash. (Not the whole script: a new message or check in it
+# must not cost a 10-minute kernel build.) The build runs in a temporary directory that is renamed
 # into place only when it succeeded, so an interrupted build never looks cached.
 # With OUTDIR, bzImage, vmlinux and gen_init_cpio are symlinked there from the cache.
 # Prints one line per stage; the full make output is kept in the entry's build.log.
@@ -36,7 +37,9 @@ done
 SOURCE_VERSION=$(dpkg-query -W -f='${Version}' "$SOURCE_PACKAGE" 2>/dev/null || true)
 [ -n "$SOURCE_VERSION" ] || SOURCE_VERSION=$(stat -c '%s-%Y' "$SOURCE_TARBALL")
 
-KEY=$( { cat "$FRAGMENT"; echo "$SOURCE_VERSION"; cat "$0"; } | sha256sum | cut -c1-16)
+# Bump RECIPE when the commands that produce the kernel change (configure or make steps).
+RECIPE="tinyconfig+fragment+olddefconfig; make bzImage vmlinux; gen_init_cpio; v1"
+KEY=$( { cat "$FRAGMENT"; echo "$SOURCE_VERSION"; echo "$RECIPE"; } | sha256sum | cut -c1-16)
 ENTRY=$CACHE/linux-$KEY
 
 link_outputs() {

@@ -1,0 +1,110 @@
+/* channel.c: the result channel from L1's init to the host.
+ *
+ * L1's kernel log goes to ttyS0; the framed results go to a separate isa-debugcon port so
+ * that kernel messages can never split a result line. A debugcon write is one port write per
+ * byte, handled in the same host thread under TCG, so it costs no more than a UART. If the
+ * port cannot be opened (no ioperm), lines go to /dev/console instead and the host parser
+ * still finds them, with a risk of interleaving that it reports as a parse error. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/io.h>
+
+#include "l1init.h"
+
+#define DEBUGCON_PORT 0x402   /* L1 QEMU: -device isa-debugcon,iobase=0x402 */
+#define LINE_MAX_TEXT 4096    /* longer inner lines are split */
+
+static int use_port;
+static int console_fd = -1;
+
+void chan_open(void)
+{
+	use_port = ioperm(DEBUGCON_PORT, 1, 1) == 0;
+	if (!use_port)
+		console_fd = open("/dev/console", O_WRONLY);
+}
+
+void chan_write(const char *buf, size_t len)
+{
+	if (use_port) {
+		/* One rep outsb per call: a single instruction for the whole buffer. */
+		__asm__ volatile("rep outsb"
+				 : "+S"(buf), "+c"(len)
+				 : "d"((uint16_t)DEBUGCON_PORT)
+				 : "memory");
+		return;
+	}
+	while (len > 0) {
+		ssize_t n = write(console_fd, buf, len);
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void chan_printf(const char *fmt, ...)
+{
+	char line[LINE_MAX_TEXT + 256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	chan_write(line, (size_t)n);
+}
+
+void chan_frame(const char *tag, const char *id, long ms, const char *text, size_t len)
+{
+	char line[LINE_MAX_TEXT + 256];
+	while (len > 0 && (text[len - 1] == '\r' || text[len - 1] == '\n'))
+		len--;
+	do {
+		size_t part = len > LINE_MAX_TEXT ? LINE_MAX_TEXT : len;
+		int n = snprintf(line, sizeof(line), "nested: %s id=%s ms=%ld | ", tag, id, ms);
+		memcpy(line + n, text, part);
+		/* Control characters would confuse the line framing of the host reader. */
+		for (size_t i = 0; i < part; i++) {
+			unsigned char c = (unsigned char)line[n + i];
+			if (c < 0x20 && c != '\t')
+				line[n + i] = '?';
+		}
+		line[n + part] = '\n';
+		chan_write(line, (size_t)n + part + 1);
+		text += part;
+		len -= part;
+	} while (len > 0);
+}
+
+void chan_hex(const char *tag, const char *id, int index, const uint8_t *data, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	enum { CHUNK = 1024 };
+	char line[2 * CHUNK + 128];
+	size_t off = 0;
+	do {
+		size_t part = len - off > CHUNK ? CHUNK : len - off;
+		int n = snprintf(line, sizeof(line), "nested: %s id=%s n=%d | ", tag, id, index);
+		for (size_t i = 0; i < part; i++) {
+			line[n++] = digits[data[off + i] >> 4];
+			line[n++] = digits[data[off + i] & 15];
+		}
+		line[n++] = '\n';
+		chan_write(line, (size_t)n);
+		off += part;
+	} while (off < len);
+}
+
+long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}

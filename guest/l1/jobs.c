@@ -1,0 +1,227 @@
+/* jobs.c: run the batch of inner commands, one after the other, each with a timeout.
+ *
+ * The job file is plain text written by harness/nested.py:
+ *     job <id> <timeout_ms> <name>
+ *     arg <one argument, the rest of the line>
+ *     out <path of a file the job writes, sent back in hex after the job>
+ *     run
+ * Output of a job is framed on the result channel as it arrives, each line stamped with
+ * the L1 milliseconds since the job was spawned, so the host can time inner boots with
+ * L1's clock rather than its own (which also counts L1's console and scheduling). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "l1init.h"
+
+#define MAX_ARGS      512
+#define MAX_OUTS      8
+#define JOB_LINE_MAX  8192
+#define OUT_FILE_MAX  (16 << 20)   /* cap on a file sent back (bytes) */
+#define DRAIN_MS      1000         /* after the job exits, wait this long for pipe EOF */
+#define POLL_SLICE_MS 20           /* exit check period when pidfd_open is unavailable */
+
+struct job {
+	char id[64];
+	char name[128];
+	long timeout_ms;
+	int argc;
+	char *argv[MAX_ARGS + 1];
+	int nouts;
+	char *outs[MAX_OUTS];
+};
+
+/* A pipe from the job and the partial line read from it so far. */
+struct stream {
+	int fd;
+	const char *tag;   /* "o" for stdout, "e" for stderr */
+	size_t len;
+	char buf[JOB_LINE_MAX];
+};
+
+static void flush_lines(struct stream *s, const struct job *j, long t0, int at_eof)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < s->len; i++) {
+		if (s->buf[i] == '\n') {
+			chan_frame(s->tag, j->id, now_ms() - t0, s->buf + start, i - start);
+			start = i + 1;
+		}
+	}
+	if (start == 0 && s->len == sizeof(s->buf))   /* a line longer than the buffer */
+		start = s->len, chan_frame(s->tag, j->id, now_ms() - t0, s->buf, s->len);
+	if (at_eof && start < s->len)
+		chan_frame(s->tag, j->id, now_ms() - t0, s->buf + start, s->len - start),
+			start = s->len;
+	memmove(s->buf, s->buf + start, s->len - start);
+	s->len -= start;
+}
+
+/* Read what is there; returns 0 at end of file. */
+static int pump(struct stream *s, const struct job *j, long t0)
+{
+	ssize_t n = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0) {
+		flush_lines(s, j, t0, 1);
+		close(s->fd);
+		s->fd = -1;
+		return 0;
+	}
+	s->len += (size_t)n;
+	flush_lines(s, j, t0, 0);
+	return 1;
+}
+
+static pid_t spawn(const struct job *j, int out_fd, int err_fd)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	setsid();   /* its own process group, so a timeout kills all of it */
+	int null_fd = open("/dev/null", O_RDONLY);
+	dup2(null_fd, 0);
+	dup2(out_fd, 1);
+	dup2(err_fd, 2);
+	chdir("/tmp");
+	execvp(j->argv[0], j->argv);
+	dprintf(2, "nested: cannot run %s: %s\n", j->argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void send_outputs(const struct job *j)
+{
+	for (int i = 0; i < j->nouts; i++) {
+		int fd = open(j->outs[i], O_RDONLY);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			chan_printf("nested: nofile id=%s n=%d\n", j->id, i);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		size_t size = st.st_size > OUT_FILE_MAX ? OUT_FILE_MAX : (size_t)st.st_size;
+		uint8_t *data = malloc(size ? size : 1);
+		size_t got = 0;
+		ssize_t n;
+		while (data && got < size && (n = read(fd, data + got, size - got)) > 0)
+			got += (size_t)n;
+		close(fd);
+		chan_hex("fx", j->id, i, data ? data : (uint8_t *)"", data ? got : 0);
+		free(data);
+		unlink(j->outs[i]);   /* keep L1's RAM for the next jobs */
+	}
+}
+
+static void run_one(const struct job *j)
+{
+	int out[2], err[2];
+	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+		chan_printf("nested: end id=%s status=error what=\"pipe\" ms=0\n", j->id);
+		return;
+	}
+	chan_printf("nested: begin id=%s name=%s timeout_ms=%ld\n", j->id, j->name, j->timeout_ms);
+	long t0 = now_ms();
+	pid_t pid = spawn(j, out[1], err[1]);
+	close(out[1]);
+	close(err[1]);
+	if (pid < 0) {
+		chan_printf("nested: end id=%s status=error what=\"fork\" ms=0\n", j->id);
+		close(out[0]), close(err[0]);
+		return;
+	}
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct stream s[2] = { { .fd = out[0], .tag = "o" }, { .fd = err[0], .tag = "e" } };
+	int status = 0, reaped = 0, timed_out = 0;
+	long end_ms = 0, deadline = t0 + j->timeout_ms;
+	while (s[0].fd >= 0 || s[1].fd >= 0 || !reaped) {
+		long now = now_ms();
+		if (!reaped && now >= deadline && !timed_out) {
+			kill(-pid, SIGKILL);
+			timed_out = 1;
+		}
+		if (reaped && now >= end_ms + DRAIN_MS)
+			break;
+		struct pollfd p[3];
+		int np = 0;
+		for (int i = 0; i < 2; i++)
+			p[np++] = (struct pollfd){ .fd = s[i].fd, .events = POLLIN };
+		p[np++] = (struct pollfd){ .fd = reaped ? -1 : pidfd, .events = POLLIN };
+		long wait = reaped ? end_ms + DRAIN_MS - now : deadline - now;
+		if (!reaped && pidfd < 0 && wait > POLL_SLICE_MS)
+			wait = POLL_SLICE_MS;
+		poll(p, np, wait < 0 ? POLL_SLICE_MS : (int)wait);
+		for (int i = 0; i < 2; i++)
+			if (s[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				pump(&s[i], j, t0);
+		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+			reaped = 1;
+			end_ms = now_ms();
+			kill(-pid, SIGKILL);   /* anything it left behind holds our pipes */
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (s[i].fd >= 0)
+			flush_lines(&s[i], j, t0, 1), close(s[i].fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	send_outputs(j);
+	long ms = end_ms - t0;
+	if (timed_out)
+		chan_printf("nested: end id=%s status=timeout ms=%ld\n", j->id, ms);
+	else if (WIFSIGNALED(status))
+		chan_printf("nested: end id=%s status=signal signal=%d ms=%ld\n", j->id,
+			    WTERMSIG(status), ms);
+	else
+		chan_printf("nested: end id=%s status=exit exit=%d ms=%ld\n", j->id,
+			    WEXITSTATUS(status), ms);
+}
+
+static void free_job(struct job *j)
+{
+	for (int i = 0; i < j->argc; i++)
+		free(j->argv[i]);
+	for (int i = 0; i < j->nouts; i++)
+		free(j->outs[i]);
+	memset(j, 0, sizeof(*j));
+}
+
+int run_jobs(const char *job_file)
+{
+	static char line[JOB_LINE_MAX];
+	struct job j = { 0 };
+	int count = 0;
+	FILE *f = fopen(job_file, "r");
+	if (!f) {
+		chan_printf("nested: error what=\"no job file %s\"\n", job_file);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "job ", 4)) {
+			free_job(&j);
+			sscanf(line + 4, "%63s %ld %127s", j.id, &j.timeout_ms, j.name);
+		} else if (!strncmp(line, "arg ", 4) && j.argc < MAX_ARGS) {
+			j.argv[j.argc++] = strdup(line + 4);
+		} else if (!strncmp(line, "out ", 4) && j.nouts < MAX_OUTS) {
+			j.outs[j.nouts++] = strdup(line + 4);
+		} else if (!strcmp(line, "run") && j.argc > 0) {
+			j.argv[j.argc] = NULL;
+			run_one(&j);
+			count++;
+		}
+	}
+	free_job(&j);
+	fclose(f);
+	return count;
+}

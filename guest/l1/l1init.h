@@ -1,0 +1,23 @@
+/* l1init.h: what the parts of the L1 sandbox's init share. */
+#ifndef L1INIT_H
+#define L1INIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Result channel: text lines to the host through L1's isa-debugcon. */
+void chan_open(void);
+void chan_write(const char *buf, size_t len);
+void chan_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One framed line: "nested: <tag> id=<id> ms=<ms> | <text>\n". */
+void chan_frame(const char *tag, const char *id, long ms, const char *text, size_t len);
+/* Write a whole byte range as hex, framed in lines tagged `tag` (exact file transfer). */
+void chan_hex(const char *tag, const char *id, int index, const uint8_t *data, size_t len);
+
+/* Milliseconds of CLOCK_MONOTONIC: L1's own notion of elapsed time. */
+long now_ms(void);
+
+/* Run every job of the job file; returns the number of jobs run. */
+int run_jobs(const char *job_file);
+
+#endif

@@ -1,0 +1,1 @@
+"""microrig's harness: boots cases on engines and judges them (see README)."""

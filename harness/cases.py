@@ -1,0 +1,131 @@
+"""A case: one boot of one payload by one firmware on one engine with one toggle set."""
+
+import itertools
+from pathlib import Path
+from dataclasses import dataclass, field
+
+from .engines import ENGINES
+from .firmware import FIRMWARES
+from .payloads import Payload
+
+TOGGLE_NAMES = ("pit", "pic", "rtc", "isa-serial")
+
+
+@dataclass(frozen=True)
+class Toggles:
+    pit: bool
+    pic: bool
+    rtc: bool
+    serial: bool
+
+    @property
+    def id(self):
+        return f"pit{self.pit:d}-pic{self.pic:d}-rtc{self.rtc:d}-ser{self.serial:d}"
+
+    def machine_options(self):
+        onoff = lambda b: "on" if b else "off"
+        return (f"pit={onoff(self.pit)},pic={onoff(self.pic)},rtc={onoff(self.rtc)},"
+                f"isa-serial={onoff(self.serial)}")
+
+    @classmethod
+    def parse(cls, text):
+        """'pit0-pic1-rtc1-ser0' -> Toggles."""
+        parts = dict((p[:-1], p[-1] == "1") for p in text.split("-"))
+        try:
+            return cls(parts["pit"], parts["pic"], parts["rtc"], parts["ser"])
+        except KeyError as e:
+            raise ValueError(f"toggle set {text!r} lacks {e.args[0]}") from None
+
+
+ALL_TOGGLES = tuple(Toggles(*bits) for bits in itertools.product((True, False), repeat=4))
+DEFAULT_TOGGLES = Toggles(True, True, True, True)
+
+
+@dataclass(frozen=True)
+class Case:
+    engine: str
+    firmware: str
+    payload: Payload
+    toggles: Toggles
+    # Forced hand-off (microrig's opt/microrig/boot): None = the firmware's choice.
+    handoff: str = None
+    cpus: int = 1
+    mem_mb: int = 256
+    # virtio-mmio devices on the command line, in order ("blk", "console", "net").
+    virtio: tuple = ("blk",)
+    extra_append: str = ""
+    fw_cfg: tuple = field(default=())   # (name, string) pairs
+    initrd: bool = True
+
+    @property
+    def id(self):
+        form = self.payload.form
+        if self.handoff:
+            form = self.handoff if self.handoff == "pvh" else f"{form}{self.handoff}"
+        return f"{self.engine}-{self.firmware}-{self.payload.kind}-{form}-{self.toggles.id}"
+
+    @property
+    def engine_def(self):
+        return ENGINES[self.engine]
+
+    @property
+    def firmware_def(self):
+        return FIRMWARES[self.firmware]
+
+    def virtio_devices(self):
+        """The virtio devices on the command line: the console when there is no UART."""
+        devs = list(self.virtio)
+        if not self.toggles.serial and "console" not in devs:
+            devs.append("console")
+        return tuple(devs)
+
+    def skip_reason(self):
+        """Why this case cannot run here, or '' when it can."""
+        engine = self.engine_def
+        ok, why = engine.runs_linux() if self.payload.kind == "linux" else engine.available()
+        if not ok:
+            return f"{self.engine}: {why}"
+        ok, why = self.firmware_def.available(self.engine)
+        if not ok:
+            return f"{self.firmware}: {why}"
+        return self.missing_artifact()
+
+    def missing_artifact(self):
+        """A build output this case needs that does not exist, or ''.
+
+        After `make all` nothing may be missing: the test suite fails such a case instead
+        of skipping it, so that a broken build can never look like a skipped one.
+        """
+        for built in (self.firmware_def.path, self.engine_def.binary):
+            if "/" in str(built) and not Path(built).exists():
+                return f"{built} has not been built"
+        ok, why = self.payload.available()
+        return "" if ok else why
+
+
+def linux_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
+                firmwares=("microrig", "qboot", "seabios"), toggles=ALL_TOGGLES):
+    """Linux bzImage and PVH across firmwares and toggles; microrig also per hand-off."""
+    for engine, fw, t in itertools.product(engines, firmwares, toggles):
+        for form in ("bz", "pvh"):
+            payload = Payload("linux", form)
+            if fw == "microrig" and form == "bz":
+                for handoff in ("16", "32", "64"):
+                    yield Case(engine, fw, payload, t, handoff=handoff)
+            else:
+                yield Case(engine, fw, payload, t)
+
+
+# Hand-offs per firmware for a bzImage: microrig can be forced to each entry; the others
+# choose for themselves (qboot always takes the 16-bit setup entry).
+BZ_HANDOFFS = {"microrig": (None, "16", "32", "64")}
+
+
+def probe_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
+                firmwares=("microrig", "qboot", "seabios"), toggles=ALL_TOGGLES):
+    """The probe payload in every form, per firmware, engine and toggle set."""
+    for engine, fw, t in itertools.product(engines, firmwares, toggles):
+        for handoff in BZ_HANDOFFS.get(fw, (None,)):
+            yield Case(engine, fw, Payload("probe", "bz"), t, handoff=handoff)
+        yield Case(engine, fw, Payload("probe", "pvh"), t)
+        yield Case(engine, fw, Payload("probe", "mb"), t)

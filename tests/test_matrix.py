@@ -1,0 +1,29 @@
+"""The conformance matrix: every engine x firmware x payload form x toggle set.
+
+Linux cases boot the guest to its init, which reports what Linux sees; probe cases boot the
+bare-metal probe, which checks the hand-off line by line. Both are judged against the
+expected-device model (harness/expect.py), microrig's own report included, with the known
+deviations of harness/deviations.py asserted. A case that cannot run here is skipped with
+its reason (no KVM that can run Linux, an engine that cannot start, ...).
+"""
+
+import pytest
+
+from harness import runner
+from harness.cases import linux_cases, probe_cases
+from harness.judge import judge
+
+CASES = list(linux_cases()) + list(probe_cases())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case):
+    missing = case.missing_artifact()
+    if missing:
+        pytest.fail(f"{case.id}: {missing} (make all should have built it)")
+    why = case.skip_reason()
+    if why:
+        pytest.skip(why)
+    result = runner.run(case)
+    verdict = judge(case, result)
+    assert verdict.passed, f"{case.id}: {verdict.message()}\n{' '.join(result.argv)}\n{result.tail()}"
