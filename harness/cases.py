@@ -143,7 +143,13 @@ def nested_subset():
     for engine in ("nested-mvm", "nested-qemu-kvm"):
         for fw in ("microrig", "qboot"):
             out.append(Case(engine, fw, Payload("probe", "pvh"), DEFAULT_TOGGLES))
+        out += devices_cases(engines=(engine,), firmwares=("microrig",),
+                             toggles=ENGINE_COMPARISON_TOGGLES)
     return out
+
+
+# Toggle sets on which the device suite's verdicts are compared across engines.
+ENGINE_COMPARISON_TOGGLES = (ALL_TOGGLES[0], ALL_TOGGLES[-1])
 
 
 # The device suite's cases: every device the machine has, virtio-blk and a virtio console,

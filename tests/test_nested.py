@@ -7,8 +7,8 @@ Skipped, with the reason, where the sandbox cannot run (no QEMU, no cloud kernel
 
 import pytest
 
-from harness import runner
-from harness.cases import nested_subset
+from harness import deviations, runner
+from harness.cases import ENGINE_COMPARISON_TOGGLES, devices_cases, nested_subset
 from harness.judge import judge
 
 CASES = nested_subset()
@@ -31,3 +31,21 @@ def test_nested_case(case, nested_results):
     result = nested_results[case.id]
     verdict = judge(case, result)
     assert verdict.passed, f"{case.id}: {verdict.message()}\n{' '.join(result.argv)}\n{result.tail()}"
+
+
+def test_engines_agree_on_every_device_check(nested_results):
+    """The device suite gives the same verdict per check on TCG, QEMU KVM and mvm, but for
+    the differences listed (with their reasons) in harness/deviations.py."""
+    problems, seen = [], set()
+    for t in ENGINE_COMPARISON_TOGGLES:
+        by_engine = {}
+        for case in devices_cases(engines=("qemu-tcg", "nested-qemu-kvm", "nested-mvm"),
+                                  firmwares=("microrig",), toggles=(t,)):
+            result = nested_results.get(case.id) or runner.run(case)
+            by_engine[case.engine] = judge(case, result).checks
+        found, differed = deviations.compare_engines(by_engine)
+        problems += [f"{t.id}: {p}" for p in found]
+        seen |= differed
+    gone = deviations.differences_for(("qemu-tcg", "nested-qemu-kvm", "nested-mvm")) - seen
+    problems += [f"listed engine difference no longer occurs: {c}" for c in sorted(gone)]
+    assert not problems, "\n".join(problems)
