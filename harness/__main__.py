@@ -15,7 +15,7 @@ import time
 
 from . import cases as casemod
 from . import judge as judging
-from . import matrix, results, runner
+from . import deviations, matrix, results, runner
 from .cases import Case, Toggles
 from .engines import ENGINES
 from .firmware import FIRMWARES
@@ -89,10 +89,23 @@ def cmd_list(args):
 def cmd_matrix(args):
     cases = select(args)
     records = matrix.run_cases(cases, jobs=args.jobs, runs=args.runs)
+    records_by = {}
+    for rec in records:
+        if rec["payload"] == "devices" and rec["result"] != "skip":
+            records_by.setdefault((rec["firmware"], rec["toggles"]), {})[rec["engine"]] = rec["checks"]
+    differences = []
+    for (fw, toggles), by_engine in sorted(records_by.items()):
+        if len(by_engine) > 1:
+            found, _ = deviations.compare_engines(by_engine)
+            differences += [f"{fw} {toggles}: {p}" for p in found]
+    for line in differences:
+        print(f"ENGINES DISAGREE {line}")
     meta = {"machine": platform.node(), "kernel": platform.release(), "runs": args.runs,
+            "engine_disagreements": differences,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "shard": "/".join(map(str, args.shard)) if args.shard else None}
-    return write_and_print(results.document(records, meta), args.out)
+    status = write_and_print(results.document(records, meta), args.out)
+    return status or (1 if differences else 0)
 
 
 def cmd_merge(args):
