@@ -289,7 +289,7 @@ def _from_nested(case, argv, res):
     # Only output files come back from L1 (a disk image's writes stay there).
     files = {Path(p).name: data for p, data in res.files.items() if Path(p).name == "vcon"}
     return Result(case.id, argv, res.status, killed, res.error or "" if killed else "",
-                  elapsed, console, debugcon, stderr, report, files=files)
+                  elapsed, console, debugcon, stderr, report, res.peak_rss_kib or 0, files)
 
 
 # Which channel is authoritative for each source: the firmware and the probe write the
