@@ -49,9 +49,6 @@ void pvh_boot(struct board *b, struct kernel *k)
 	uint32_t initrd, initrd_size;
 	int n;
 
-	/* QEMU's KERNEL_ADDR/SIZE span the loaded segments; the entry note must point there */
-	if (entry < kaddr || entry - kaddr >= k->kernel_size)
-		fail(ERR_KERNEL_HEADER, "PVH entry point lies outside the loaded kernel");
 	/* QEMU loads the ELF segments itself and reports their range: an entry point outside
 	 * it would jump into whatever lies there (the ROM, an MMIO hole) and die silently. */
 	if (entry < kaddr || entry - kaddr >= k->kernel_size)
