@@ -122,8 +122,10 @@ class Report:
 
     # Probe view --------------------------------------------------------------
     def probe_results(self):
-        """[(verdict, check, what)] for PASS/FAIL/SKIP lines."""
-        return [(l.topic, l.get("check"), l.get("what", ""))
+        """[(verdict, check, what)] for PASS/FAIL/SKIP lines; `what` carries the line's
+        detail (what was seen) when it has one."""
+        return [(l.topic, l.get("check"),
+                 l.get("what", "") + (f" ({l.get('detail')})" if l.get("detail") else ""))
                 for l in self.lines if l.source == "probe" and l.topic in ("PASS", "FAIL", "SKIP")]
 
     def probe_done(self):

@@ -5,6 +5,8 @@ the cases are judged exactly as the direct engines' are.
 Skipped, with the reason, where the sandbox cannot run (no QEMU, no cloud kernel package).
 """
 
+import dataclasses
+
 import pytest
 
 from harness import deviations, runner
@@ -48,4 +50,18 @@ def test_engines_agree_on_every_device_check(nested_results):
         seen |= differed
     gone = deviations.differences_for(("qemu-tcg", "nested-qemu-kvm", "nested-mvm")) - seen
     problems += [f"listed engine difference no longer occurs: {c}" for c in sorted(gone)]
+    assert not problems, "\n".join(problems)
+
+
+def test_mvm_and_qemu_kvm_agree_on_the_hand_off(nested_results):
+    """mvm hands the same machine to qboot and microrig as QEMU KVM does: the probe's
+    verdicts match check for check on every toggle set."""
+    problems = []
+    for case in CASES:
+        if case.engine != "nested-mvm" or case.payload.kind != "probe":
+            continue
+        twin = dataclasses.replace(case, engine="nested-qemu-kvm")
+        by_engine = {c.engine: judge(c, nested_results[c.id]).checks for c in (case, twin)}
+        found, _ = deviations.compare_engines(by_engine)
+        problems += [f"{case.firmware} {case.toggles.id}: {p}" for p in found]
     assert not problems, "\n".join(problems)
