@@ -30,9 +30,18 @@ import batch as l1batch  # noqa: E402
 import l1build  # noqa: E402
 
 QEMU = "qemu-system-x86_64"
-L1_MEM_MB = int(os.environ.get("MICRORIG_L1_MEM", "1536"))
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, str(default))
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError("%s=%s: must be a positive whole number" % (name, value))
+    return int(value)
+
+
+L1_MEM_MB = _env_int("MICRORIG_L1_MEM", 1536)   # MiB
 L1_MEM_MAX_MB = 8192       # a batch needing more is refused rather than risking the host
-L1_SMP = int(os.environ.get("MICRORIG_L1_SMP", "1"))
+L1_SMP = _env_int("MICRORIG_L1_SMP", 1)
 L1_BOOT_TIMEOUT_S = 120     # spawn to "nested: ready"; about 4 s on an idle host
 JOB_GRACE_S = 30            # per job on top of its own timeout: framing, file transfer
 L1_EXIT_NO_KVM = 3          # L1 QEMU status when init found no /dev/kvm (init.c)
@@ -58,6 +67,11 @@ class Result:
     elapsed_ms: int = None        # L1-side spawn to exit of the inner program
     l1_boot_ms: int = None        # host: L1 QEMU spawn to L1 init ready (same for a batch)
     l1_uptime_ms: int = None      # L1 kernel uptime when init was ready
+    # Host CPU time L1's QEMU used: for the job (begin to end line) and for L1's boot. On a
+    # loaded host these stay put while the wall-clock times above stretch.
+    cpu_ms: int = None
+    peak_rss_kib: int = None      # the inner program's peak RSS (wait4), when it exited
+    l1_boot_cpu_ms: int = None
     l1_log: str = ""              # tail of L1's kernel console, on L1 failures
     nested: bool = True
 
@@ -162,7 +176,17 @@ class _Run:
         self.ready = self.halted = self.done = False
         self.problems = []        # module / kvm failures reported by L1
         self.current = None
-        self.l1_boot_ms = self.l1_uptime_ms = None
+        self.l1_boot_ms = self.l1_uptime_ms = self.l1_boot_cpu_ms = None
+        self.pid = self.cpu_at_begin = None
+
+    def cpu_ms(self):
+        """User + system CPU ms of L1's QEMU so far (/proc/PID/stat fields 14 and 15)."""
+        try:
+            with open("/proc/%d/stat" % self.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+        except (OSError, TypeError, IndexError, ValueError):
+            return None
 
     def line(self, text):
         if not text.startswith("nested: "):
@@ -181,12 +205,14 @@ class _Run:
             self.hex.setdefault((kv["id"], int(kv["n"])), []).append(body.strip())
         elif topic == "begin" and ent:
             self.current = kv["id"]
+            self.cpu_at_begin = self.cpu_ms()
         elif topic == "end" and ent:
             self._end(ent, kv)
         elif topic == "ready":
             self.ready = True
             self.l1_boot_ms = int((time.monotonic() - self.t_spawn) * 1000)
             self.l1_uptime_ms = int(kv.get("uptime_ms", 0))
+            self.l1_boot_cpu_ms = self.cpu_ms()
         elif topic == "module" and kv.get("state") != "loaded":
             self.problems.append("module %s %s: %s" % (kv.get("name"), kv.get("state"),
                                                        head.partition("what=")[2]))
@@ -201,9 +227,13 @@ class _Run:
         job, res, outs = ent
         self.current = None
         res.elapsed_ms = int(kv.get("ms", 0))
+        cpu = self.cpu_ms()
+        if cpu is not None and self.cpu_at_begin is not None:
+            res.cpu_ms = cpu - self.cpu_at_begin
         status = kv.get("status")
         if status == "exit":
             res.status = int(kv["exit"])
+            res.peak_rss_kib = int(kv.get("rss_kib", 0)) or None
         elif status == "timeout":
             res.error = "timed out after %g s inside L1" % job.timeout_s
         elif status == "signal":
@@ -309,23 +339,41 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=No
                     shutil.copyfileobj(inp, out, 1 << 20)
         if l1_mem_mb(initrd) > L1_MEM_MAX_MB:
             for _, res, _ in run.by_inner.values():
-                res.error = "the batch's files (%d MB) do not fit in L1's RAM" % (
-                    os.path.getsize(initrd) >> 20)
+                res.error = "L1 would need %d MiB of RAM for this batch (%d MB of files);" \
+                    " the limit is %d MiB" % (l1_mem_mb(initrd), os.path.getsize(initrd) >> 20,
+                                             L1_MEM_MAX_MB)
             return results
         console = os.path.join(tmp, "l1-console.log")
-        _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s)
+        _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s,
+                      os.path.join(tmp, "l1-qemu.stderr"))
         _finish(run, results, console)
-        if os.environ.get("MICRORIG_L1_LOG"):   # keep L1's kernel log for diagnosis
+        if os.environ.get("MICRORIG_L1_LOG") and os.path.exists(console):   # for diagnosis
             shutil.copyfile(console, os.environ["MICRORIG_L1_LOG"])
     return results
 
 
-def _boot_and_run(argv, run, jobs, boot_timeout_s):
-    budget = {j.id: j.timeout_s + JOB_GRACE_S for j in jobs}
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+PR_SET_PDEATHSIG = 1   # prctl(2): signal sent to the child when its parent thread dies
+
+
+def _die_with_parent():
+    """In the child before exec: if the harness is killed outright (SIGKILL, no finally),
+    L1's QEMU must not run on alone."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _boot_and_run(argv, run, jobs, boot_timeout_s, stderr_path):
+    # L1 QEMU's stderr goes to a file: a pipe nobody reads during the run could fill up.
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=err, start_new_session=True,
+                                preexec_fn=_die_with_parent)
     run.t_spawn = t0 = time.monotonic()
-    total = boot_timeout_s + sum(budget.values())
+    run.pid = proc.pid
+    total = boot_timeout_s + sum(j.timeout_s + JOB_GRACE_S for j in jobs)
 
     def deadline():
         return t0 + (total if run.ready else boot_timeout_s)
@@ -336,17 +384,18 @@ def _boot_and_run(argv, run, jobs, boot_timeout_s):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         run.qemu_status = proc.returncode
-        run.qemu_stderr = proc.stderr.read().decode(errors="replace").strip()
+        run.qemu_stderr = Path(stderr_path).read_text(errors="replace").strip()
         proc.stdout.close()
-        proc.stderr.close()
 
 
 def _finish(run, results, console):
     """Give every job without an end line a reason, and every result the L1 timings."""
-    if not run.ready:
-        why = "; ".join(run.problems) or ("L1 did not boot to its init within the timeout"
-                                          if not run.finished_in_time
-                                          else "L1 exited before its init was ready")
+    if run.problems:
+        why = "no KVM in L1: " + "; ".join(run.problems)
+    elif not run.ready and not run.finished_in_time:
+        why = "L1 did not boot to its init within the timeout"
+    elif not run.ready:
+        why = "L1 exited before its init was ready"
     elif not run.finished_in_time:
         why = "the whole L1 run exceeded its host-side timeout"
     else:
@@ -355,6 +404,7 @@ def _finish(run, results, console):
         why += " (L1 QEMU: %s)" % run.qemu_stderr.splitlines()[-1]
     for job, res, _ in run.by_inner.values():
         res.l1_boot_ms, res.l1_uptime_ms = run.l1_boot_ms, run.l1_uptime_ms
+        res.l1_boot_cpu_ms = run.l1_boot_cpu_ms
         if res.elapsed_ms is None and res.error is None:
             res.error = why
             res.l1_log = _tail(console)
@@ -376,12 +426,13 @@ def main(argv):
                         on_result=lambda r: log("%s ended: status=%s elapsed_ms=%s" % (
                             r.id, r.status, r.elapsed_ms)))
     for r in results:
-        for _, tag, text in r.events:
-            print("%s %s" % ("|" if tag == "o" else "!", text))
+        for ms, tag, text in r.events:
+            print("%7d %s %s" % (ms, "|" if tag == "o" else "!", text))
         for line in r.debugcon:
             print("debugcon: " + line)
-        print("nested: id=%s status=%s elapsed_ms=%s l1_boot_ms=%s%s" % (
-            r.id, r.status, r.elapsed_ms, r.l1_boot_ms, " error=%s" % r.error if r.error else ""))
+        print("nested: id=%s status=%s elapsed_ms=%s cpu_ms=%s l1_boot_ms=%s l1_boot_cpu_ms=%s%s"
+              % (r.id, r.status, r.elapsed_ms, r.cpu_ms, r.l1_boot_ms, r.l1_boot_cpu_ms,
+                 " error=%s" % r.error if r.error else ""))
         if r.l1_log:
             print(r.l1_log)
     last = results[-1]

@@ -3,6 +3,7 @@
 #include "io.h"
 #include "report.h"
 #include "string.h"
+#include "pit.h"
 #include "suite.h"
 
 #define CPUID_HV_BASE			0x40000000
@@ -70,5 +71,18 @@ void kvmclock_checks(void)
 	check("kvmclock-advances", clock.version && !(clock.version & 1) && ns1 > ns0,
 	      "kvmclock system time is published and advances", "version=%u ns %llu -> %llu",
 	      clock.version, (unsigned long long)ns0, (unsigned long long)ns1);
+	/* Its nanoseconds against real ones: the TSC timed by RTC seconds. */
+	uint64_t hz = tsc_hz_reference();
+
+	if (!hz) {
+		skip("kvmclock-rate", "no RTC to time the TSC against");
+	} else {
+		uint64_t real_ns = (tsc1 - tsc0) * 1000000000ull / hz, ns = ns1 - ns0;
+
+		check("kvmclock-rate", ns * 100 >= real_ns * (100 - RATE_TOLERANCE_PCT) &&
+		      ns * 100 <= real_ns * (100 + RATE_TOLERANCE_PCT),
+		      "kvmclock runs at the RTC's rate (within 2%)", "%llu kvmclock ns over %llu real ns",
+		      (unsigned long long)ns, (unsigned long long)real_ns);
+	}
 	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);
 }

@@ -28,5 +28,7 @@ void pic_eoi(unsigned irq);
 uint16_t pic_irr(void);
 uint16_t pic_isr(void);
 void pic_checks(bool pit_present, bool rtc_present);
+/* After every other check: how IRQ 7/15 acknowledges of vanished requests went. */
+void pic_spurious_check(void);
 
 #endif

@@ -34,6 +34,9 @@ void pit_stop(void);
 uint16_t pit_read_ch0(void);
 /* TSC cycles per second measured against the RTC's seconds, 0 if unknown. */
 uint64_t tsc_hz_reference(void);
-void pit_checks(void);
+/* Rate checks pass within rate_tolerance_pct percent (probe.rate_tolerance,
+ * default 5; nested KVM under TCG needs far more). */
+void pit_checks(uint64_t rate_tolerance_pct);
+#define PIT_DEFAULT_TOLERANCE_PCT 5
 
 #endif

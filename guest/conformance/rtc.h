@@ -26,6 +26,7 @@
 #define RTC_B_24H	0x02
 #define RTC_C_IRQF	0x80
 #define RTC_C_PF	0x40
+#define RTC_C_UF	0x10	/* update ended */
 #define RTC_D_VRT	0x80	/* valid RAM and time */
 #define RTC_IRQ		8
 

@@ -5,6 +5,7 @@
 #include "cmdline.h"
 #include "console.h"
 #include "fmt.h"
+#include "io.h"
 #include "ioapic.h"
 #include "irq.h"
 #include "lapic.h"
@@ -46,11 +47,17 @@ static struct presence detect(const char *cmdline)
 	return p;
 }
 
+static void stage(const char *name)
+{
+	report_line("time stage=%s tsc=%llu", name, (unsigned long long)rdtsc());
+}
+
 void devices_run(const char *cmdline)
 {
-	uint64_t cpus = 1, epoch = 0;
+	uint64_t cpus = 1, epoch = 0, tolerance = PIT_DEFAULT_TOLERANCE_PCT;
 
 	cmdline_u64(cmdline, "probe.cpus", &cpus);
+	cmdline_u64(cmdline, "probe.rate_tolerance", &tolerance);
 	cmdline_u64(cmdline, "probe.epoch", &epoch);
 	struct presence p = detect(cmdline);
 
@@ -58,16 +65,36 @@ void devices_run(const char *cmdline)
 	report_line("suite name=devices intc=%s", irq_controller_name());
 	if (p.uart)
 		uart_checks();
+	else
+		skip("uart", "the UART is absent");
+	stage("uart");
 	if (p.pic)
 		pic_checks(p.pit, p.rtc);
+	else
+		skip("pic", "the 8259 pair is absent");
+	stage("pic");
 	if (p.pit)
-		pit_checks();
+		pit_checks(tolerance);
+	else
+		skip("pit", "the PIT is absent");
+	stage("pit");
 	if (p.rtc)
 		rtc_checks(epoch);
+	else
+		skip("rtc", "the RTC is absent");
+	stage("rtc");
 	if (p.ioapic)
 		ioapic_checks(p.pit, p.uart, p.pic);
+	else
+		skip("ioapic", "the IOAPIC is absent");
+	stage("ioapic");
 	lapic_checks((unsigned)cpus);
+	stage("lapic");
 	kvmclock_checks();
 	fw_cfg_checks();
+	stage("fw_cfg");
 	virtio_checks(cmdline);
+	stage("virtio");
+	if (p.pic)
+		pic_spurious_check();
 }

@@ -5,6 +5,7 @@
 #include "fmt.h"
 #include "io.h"
 #include "irq.h"
+#include "pic.h"
 #include "report.h"
 #include "string.h"
 #include "suite.h"
@@ -169,12 +170,17 @@ static void check_slot(struct virtio_dev *d)
 	}
 	snformat(id, sizeof(id), "virtio%u-irq", d->slot);
 	if (vec) {
-		bool got = irq_wait(vec, before + 1, IRQ_TIMEOUT_TSC / 4);
+		uint32_t isr = mmio_read32(d->base + VIRTIO_MMIO_INTERRUPT_STATUS);
+		uint16_t pic_irr_before = irq_controller() == INTC_PIC ? pic_irr() : 0;
+		bool got = irq_wait(vec, before + 1, IRQ_TIMEOUT_TSC);
 
 		irq_mask(d->irq);
 		irq_set_hook(vec, 0);
 		check(id, got, "the used-buffer notification arrives on the command line's IRQ through the controller in use",
-		      "irq %u via %s", d->irq, irq_controller_name());
+		      "irq %u via %s: interrupt status 0x%x, pic irr 0x%x then 0x%x isr 0x%x imr 0x%x", d->irq,
+		      irq_controller_name(), isr, pic_irr_before, irq_controller() == INTC_PIC ? pic_irr() : 0,
+		      irq_controller() == INTC_PIC ? pic_isr() : 0,
+		      irq_controller() == INTC_PIC ? (unsigned)(inb(PIC_MASTER_DATA) | inb(PIC_SLAVE_DATA) << 8) : 0);
 	} else {
 		skip(id, "no interrupt controller can take this IRQ");
 	}

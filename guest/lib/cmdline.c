@@ -39,6 +39,9 @@ bool parse_hex(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t v = 0;
 
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2, len -= 2;
+
 	if (!len || len > 16)
 		return false;
 	for (size_t i = 0; i < len; i++) {

@@ -10,7 +10,7 @@
 const char *cmdline_value(const char *cmdline, const char *key, size_t *len);
 /* Parses a number: decimal, or hex with 0x; optional K/M/G suffix (binary). */
 bool parse_u64(const char *s, size_t len, uint64_t *out);
-/* Parses hex digits without a prefix (a CRC). */
+/* Parses hex digits, with or without 0x (a CRC). */
 bool parse_hex(const char *s, size_t len, uint64_t *out);
 bool cmdline_u64(const char *cmdline, const char *key, uint64_t *out);
 /* True if the value of key equals word. */

@@ -49,6 +49,13 @@ static uint64_t first_gap(const struct handoff *h, uint64_t base, uint64_t end, 
 	return cur < end ? cur : end;
 }
 
+/* Entry i, or entry 0 when i is the "none found" value (the count): a
+ * check's detail arguments are evaluated whether or not it fails. */
+static const struct e820_entry *at(const struct handoff *h, unsigned i)
+{
+	return &h->e820[i < h->e820_count ? i : 0];
+}
+
 static void check_entries(const struct handoff *h)
 {
 	unsigned empty = h->e820_count, badtype = h->e820_count, unsorted = h->e820_count;
@@ -69,14 +76,14 @@ static void check_entries(const struct handoff *h)
 		prev = i;
 	}
 	check("e820-no-empty", empty == h->e820_count, "no e820 entry has a length of zero",
-	      "entry %u is 0x%llx+0 type %u", empty, (unsigned long long)h->e820[empty].base,
-	      h->e820[empty].type);
+	      "entry %u is 0x%llx+0 type %u", empty, (unsigned long long)at(h, empty)->base,
+	      at(h, empty)->type);
 	check("e820-types", badtype == h->e820_count,
 	      "every non-empty e820 entry has a defined type (1-5 or 7)", "entry %u has type %u", badtype,
-	      h->e820[badtype].type);
+	      at(h, badtype)->type);
 	check("e820-sorted", unsorted == h->e820_count, "the non-empty e820 entries are sorted by base address",
 	      "entry %u (0x%llx) comes after 0x%llx", unsorted,
-	      (unsigned long long)h->e820[unsorted].base,
+	      (unsigned long long)at(h, unsorted)->base,
 	      (unsigned long long)h->e820[unsorted_prev].base);
 }
 
@@ -137,7 +144,7 @@ static void check_against_vmm(const struct handoff *h, const struct expect *x)
 	check("e820-ram-within", outside == h->e820_count,
 	      "no usable-RAM entry claims memory the VMM did not give",
 	      "entry %u 0x%llx+0x%llx is outside the RAM", outside,
-	      (unsigned long long)h->e820[outside].base, (unsigned long long)h->e820[outside].size);
+	      (unsigned long long)at(h, outside)->base, (unsigned long long)at(h, outside)->size);
 }
 
 void e820_check(const struct handoff *h, const struct expect *x)

@@ -14,7 +14,10 @@
 #define MPC_SIGNATURE		0x504d4350	/* "PCMP" */
 #define MPF_PARAGRAPH		16
 #define MPC_HEADER_SIZE		44
+#define MPC_LENGTH		4		/* u16: base table length */
 #define MPC_ENTRY_COUNT		34		/* u16 in the header */
+#define MPC_ENTRY_FLAGS		3		/* in processor and IOAPIC entries */
+#define MPC_IOAPIC_ADDR		4		/* u32 in an IOAPIC entry */
 #define MPC_ENTRY_PROCESSOR	0		/* 20 bytes */
 #define MPC_ENTRY_IOAPIC	2		/* 8 bytes */
 #define MPC_PROCESSOR_SIZE	20
@@ -78,7 +81,7 @@ void mptable_check(const struct expect *x)
 
 	if (f->physptr && addr_ok(f->physptr, MPC_HEADER_SIZE)) {
 		memcpy(&sig, c, 4);
-		memcpy(&len, c + 4, 2);
+		memcpy(&len, c + MPC_LENGTH, 2);
 	}
 	bool ok = sum8((const uint8_t *)f, f->length * 16u) == 0 && sig == MPC_SIGNATURE &&
 		  len >= MPC_HEADER_SIZE && sum8(c, len) == 0;
@@ -87,22 +90,23 @@ void mptable_check(const struct expect *x)
 		   "the floating pointer and the PCMP configuration table have valid checksums",
 		   "physptr=0x%x signature=0x%x length=%u", f->physptr, sig, len))
 		return;
-	unsigned cpus = 0, ioapics = 0, entries = 0;
+	unsigned cpus = 0, listed = 0, ioapics = 0, entries = 0;
 	uint16_t count;
 
 	memcpy(&count, c + MPC_ENTRY_COUNT, 2);
 	/* Walk by length, as Linux does; the count field is checked apart. */
 	for (const uint8_t *p = c + MPC_HEADER_SIZE; p < c + len; entries++) {
 		if (*p == MPC_ENTRY_PROCESSOR) {
-			cpus += (p[3] & MPC_CPU_ENABLED) != 0;
+			cpus += (p[MPC_ENTRY_FLAGS] & MPC_CPU_ENABLED) != 0;
+			listed++;
 			p += MPC_PROCESSOR_SIZE;
 			continue;
 		}
 		if (*p == MPC_ENTRY_IOAPIC) {
 			uint32_t addr;
 
-			memcpy(&addr, p + 4, 4);
-			ioapics += (p[3] & MPC_IOAPIC_ENABLED) && addr == IOAPIC_DEFAULT_BASE;
+			memcpy(&addr, p + MPC_IOAPIC_ADDR, 4);
+			ioapics += (p[MPC_ENTRY_FLAGS] & MPC_IOAPIC_ENABLED) && addr == IOAPIC_DEFAULT_BASE;
 		}
 		p += MPC_OTHER_SIZE;
 	}
@@ -111,8 +115,9 @@ void mptable_check(const struct expect *x)
 	      "count=%u, %u entries in %u bytes", count, entries, len);
 	if (x->has_cpus)
 		check("mptable-cpus", cpus == x->cpus,
-		      "the MP table lists one enabled processor per vCPU", "%u processors, probe.cpus=%llu",
-		      cpus, (unsigned long long)x->cpus);
+		      "the MP table lists one enabled processor per vCPU",
+		      "%u enabled of %u listed processors, probe.cpus=%llu", cpus, listed,
+		      (unsigned long long)x->cpus);
 	else
 		skip("mptable-cpus", "no probe.cpus key on the command line");
 	check("mptable-ioapic", ioapics == 1, "the MP table lists the IOAPIC at 0xfec00000",

@@ -23,6 +23,7 @@ PROBE_COMMON  := $(PROBE_C_OBJ) $(PROBE_OUT)/obj/probe/entry32.o \
 	$(patsubst guest/%.S,$(PROBE_OUT)/obj/%.o,$(PROBE_S_SRC))
 PROBE_HDRS    := $(wildcard guest/lib/*.h guest/probe/*.h guest/conformance/*.h)
 
+PROBE_SOURCES := $(wildcard guest/lib/*.[chS] guest/probe/*.[chS] guest/conformance/*.[chS])
 PROBE_IMAGES := $(PROBE_OUT)/probe.bzImage $(PROBE_OUT)/probe.pvh $(PROBE_OUT)/probe.mb
 
 .PHONY: probe
@@ -47,6 +48,9 @@ $(PROBE_OUT)/probe-%.elf: $(PROBE_OUT)/obj/probe/head_%.o $(PROBE_COMMON) guest/
 $(PROBE_OUT)/probe.pvh: $(PROBE_OUT)/probe-pvh.elf
 	objcopy --strip-debug $< $@
 	@printf 'probe: %s %s bytes\n' $@ $$(stat -c %s $@)
+	@printf 'probe: %s lines of C and assembly (lib %s, probe %s, conformance %s)\n' \
+		$$(cat $(PROBE_SOURCES) | wc -l) $$(cat guest/lib/*.[chS] | wc -l) \
+		$$(cat guest/probe/*.[chS] | wc -l) $$(cat guest/conformance/*.[chS] | wc -l)
 
 $(PROBE_OUT)/probe.mb: $(PROBE_OUT)/probe-mb.elf
 	objcopy -O binary -R .stack -R .bss $< $@

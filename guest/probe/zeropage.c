@@ -31,6 +31,7 @@
 #define E820_ZP_ENTRY_SIZE	20
 #define SETUP_DATA_MAX_NODES	32	/* more means a loop */
 #define SETUP_DATA_HDR		16	/* next (u64), type (u32), len (u32) */
+#define SETUP_DATA_LEN		12	/* offset of len */
 
 #define PTE_P			0x001
 #define PTE_PS			0x080
@@ -77,7 +78,7 @@ static void check_setup_data(const struct handoff *h)
 		     e820_type_of(h, node, SETUP_DATA_HDR) != 0;
 		if (!ok)
 			break;
-		memcpy(&len, (const void *)(uintptr_t)(node + 12), 4);
+		memcpy(&len, (const void *)(uintptr_t)(node + SETUP_DATA_LEN), 4);
 		ok = addr_ok(node, SETUP_DATA_HDR + (uint64_t)len);
 		memcpy(&node, (const void *)(uintptr_t)node, 8);
 		n++;
