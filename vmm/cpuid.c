@@ -23,7 +23,6 @@
 #define CPUID_1_EDX_HTT           (1u << 28)
 #define CPUID_1_ECX_TSC_DEADLINE  (1u << 24)	/* LAPIC timer TSC-deadline mode */
 #define CPUID_1_ECX_HYPERVISOR    (1u << 31)	/* guests look for the KVM leaves only then */
-#define CPUID_1_ECX_TSC_DEADLINE  (1u << 24)
 
 enum cpuid_reg { EAX, EBX, ECX, EDX };
 
