@@ -99,6 +99,8 @@ def nested_results():
     return results
 
 
+# One L1 boot serves every case: keep them on one xdist worker (make test runs -n JOBS).
+@pytest.mark.xdist_group("vmm-nested")
 @pytest.mark.parametrize("index,case", list(enumerate(cases())),
                          ids=[f"mvm-nested-{c[0]}" for c in cases()])
 def test_mvm_nested(nested_results, index, case):

@@ -10,9 +10,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define ROM_SIZE_UNIT (64 * KiB)	/* QEMU: the BIOS size must be a multiple of 64 KiB */
 #define ROM_SIZE_MAX  (16 * MiB)
+
+/* Every file the command line names must be readable: checked before KVM is touched, so
+ * a typo fails fast and the same way on a host without KVM. */
+void machine_check_files(struct vm *vm)
+{
+	struct options *o = vm->opt;
+	const char *bios = o->bios ? o->bios : MACHINE_DEFAULT_BIOS;
+	if (access(bios, R_OK))
+		die("-bios %s: could not load PC BIOS: %s", bios, strerror(errno));
+	if (o->kernel && access(o->kernel, R_OK))
+		die("-kernel %s: could not open kernel file: %s", o->kernel, strerror(errno));
+	/* A Multiboot -initrd is a list ("file args,file"): the loader checks each. */
+	if (o->initrd && !strpbrk(o->initrd, ", ") && access(o->initrd, R_OK))
+		die("-initrd %s: could not open: %s", o->initrd, strerror(errno));
+	for (int i = 0; i < o->ndrives; i++)
+		if (access(o->drives[i].file, o->drives[i].readonly ? R_OK : R_OK | W_OK))
+			die("-drive id=%s,file=%s: could not open: %s", o->drives[i].id,
+			    o->drives[i].file, strerror(errno));
+	for (int i = 0; i < o->nfwcfgs; i++)
+		if (o->fwcfgs[i].file && access(o->fwcfgs[i].file, R_OK))
+			die("-fw_cfg name=%s,file=%s: %s", o->fwcfgs[i].name, o->fwcfgs[i].file,
+			    strerror(errno));
+}
 
 void machine_resolve_toggles(struct vm *vm)
 {

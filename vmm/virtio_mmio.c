@@ -269,6 +269,9 @@ static void virtio_mmio_create(struct vm *vm)
 		if (slot < 0)
 			die("-device: no free virtio-mmio slot");
 		struct virtio_dev *d = &slots[slot];
+		if (d->ops && d->ops->destroy)
+			d->ops->destroy(d);	/* created before (unit tests build machines twice) */
+		memset(d, 0, sizeof(*d));
 		const struct virtio_type *t = __start_mvm_virtio_types;
 		while (t < __stop_mvm_virtio_types && t->kind != (int)o->kind)
 			t++;

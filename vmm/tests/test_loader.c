@@ -160,6 +160,31 @@ static void test_pvh(void)
 	fw_cfg_free(&f);
 }
 
+/* Truncations at every interesting offset: each is loaded or refused, never read past. */
+static void test_truncated(void)
+{
+	static const size_t cuts[] = { 1, 4, 0x1f1, 0x202, 0x205, 0x206, 0x236, 0x250, 5 * 512 - 1,
+				       5 * 512, 5 * 512 + 1 };
+	bool fine = true;
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		make_bzimage(4);
+		struct load_params p = params(cuts[i], "");
+		int r = loader_load(&p);
+		fine &= (r == 0) == (cuts[i] >= 5 * 512);
+		fw_cfg_free(&f);
+	}
+	report(fine, "a bzImage cut before the end of its setup is refused, after it loads");
+	fine = true;
+	size_t size = make_pvh(0x100000, 0x2000, true);
+	for (size_t cut = 0; cut < size; cut += 7) {
+		struct load_params p = params(cut, "");
+		fine &= loader_load(&p) < 0 || cut >= 0x1100;
+		fw_cfg_free(&f);
+		make_pvh(0x100000, 0x2000, true);
+	}
+	report(fine, "a PVH ELF cut anywhere before its last segment byte is refused");
+}
+
 static void test_other(void)
 {
 	struct load_params p = params(0, "");
@@ -207,6 +232,7 @@ int main(void)
 {
 	test_bzimage();
 	test_pvh();
+	test_truncated();
 	test_other();
 	return check_summary("test_loader");
 }

@@ -2,6 +2,8 @@
 ; devices in real mode: PIT channel 0 -> i8259 IRQ 0 -> ExtINT to CPU 0, then RTC periodic
 ; -> slave IRQ 8, then UART THRE -> IRQ 4. Each handler counts; the ROM writes a line per
 ; step to debugcon 0x402 and exits through 0xf4 with 0 when all three arrived, else 1.
+; As on real hardware (and QEMU's microvm) LINT0 is masked at power-on, so the ROM first
+; puts the local APIC in virtual-wire mode (LINT0 = ExtINT) through an unreal-mode FS.
 ; Build: nasm -f bin -o irq.rom irq_rom.asm
 
 DEBUGCON equ 0x402
@@ -34,6 +36,7 @@ start:
 	mov word [(VEC_BASE+4)*4+2], 0xf000
 	mov word [(VEC_BASE+8)*4], irq8
 	mov word [(VEC_BASE+8)*4+2], 0xf000
+	call virtual_wire
 	; i8259 pair: ICW1-4, then unmask IRQ 0, 2 (cascade), 4 and 8
 	mov al, 0x11
 	out PIC1, al
@@ -91,6 +94,32 @@ start:
 	call wait_bx
 	xor eax, eax
 	jmp finish
+
+LAPIC_SVR  equ 0xfee000f0
+LAPIC_LVT0 equ 0xfee00350
+; Unreal mode: FS with a 4 GiB limit, then the local APIC's SVR (software enable) and
+; LINT0 (ExtINT, unmasked).
+virtual_wire:
+	lgdt [cs:gdt_desc]
+	mov eax, cr0
+	or al, 1
+	mov cr0, eax
+	mov bx, 0x08
+	mov fs, bx
+	and al, 0xfe
+	mov cr0, eax
+	xor bx, bx
+	mov fs, bx
+	a32 mov dword [fs:LAPIC_SVR], 0x1ff
+	a32 mov dword [fs:LAPIC_LVT0], 0x700
+	ret
+
+align 8
+gdt:	dq 0
+	dq 0x00cf92000000ffff    ; flat 4 GiB data
+gdt_desc:
+	dw 15
+	dd 0xf0000 + gdt
 
 ; si: message; waits with sti;hlt until word [bx] > 0 (or [COUNT] >= 3 for the PIT)
 wait_count:
