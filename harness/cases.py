@@ -1,6 +1,7 @@
 """A case: one boot of one payload by one firmware on one engine with one toggle set."""
 
 import itertools
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from .engines import ENGINES
@@ -54,6 +55,7 @@ class Case:
     virtio: tuple = ("blk",)
     extra_append: str = ""
     fw_cfg: tuple = field(default=())   # (name, string) pairs
+    initrd: bool = True
 
     @property
     def id(self):
@@ -86,10 +88,19 @@ class Case:
         ok, why = self.firmware_def.available(self.engine)
         if not ok:
             return f"{self.firmware}: {why}"
+        return self.missing_artifact()
+
+    def missing_artifact(self):
+        """A build output this case needs that does not exist, or ''.
+
+        After `make all` nothing may be missing: the test suite fails such a case instead
+        of skipping it, so that a broken build can never look like a skipped one.
+        """
+        for built in (self.firmware_def.path, self.engine_def.binary):
+            if "/" in str(built) and not Path(built).exists():
+                return f"{built} has not been built"
         ok, why = self.payload.available()
-        if not ok:
-            return why
-        return ""
+        return "" if ok else why
 
 
 def linux_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),

@@ -19,8 +19,6 @@ class Firmware:
         for name, why in self.unsupported:
             if name == engine_name:
                 return False, why
-        if not self.path.exists():
-            return False, f"{self.path} does not exist"
         return True, ""
 
 

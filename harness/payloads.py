@@ -14,9 +14,14 @@ _PROBE = {"bz": "probe.bzImage", "pvh": "probe.pvh", "mb": "probe.mb"}
 class Payload:
     kind: str   # "linux" or "probe"
     form: str   # "bz", "pvh" or "mb"
+    # Another file in this form (a bad-input variant, a kernel under test); None = ours.
+    file: Path = None
+    initrd_file: Path = None
 
     @property
     def path(self) -> Path:
+        if self.file is not None:
+            return Path(self.file)
         if self.kind == "linux":
             return BUILD / "guest" / "linux" / _LINUX[self.form]
         return BUILD / "guest" / "probe" / _PROBE[self.form]
@@ -24,6 +29,8 @@ class Payload:
     @property
     def initrd(self):
         """The Linux guest's initramfs; probe initrds are made per run (runner)."""
+        if self.initrd_file is not None:
+            return Path(self.initrd_file)
         if self.kind == "linux":
             return BUILD / "guest" / "initramfs.cpio.gz"
         return None

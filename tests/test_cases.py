@@ -34,6 +34,7 @@ def test_command_line_is_explicit_about_every_toggle(tmp_path):
     assert machine == ("microvm,acpi=off,pit=off,pic=on,rtc=off,isa-serial=off,"
                        "auto-kernel-cmdline=on")
     assert "virtconsole,chardev=con0" in argv and "-serial" not in argv
+    assert "virtio-serial-device,max_ports=1" in argv
     assert "console=hvc0" in argv[argv.index("-append") + 1]
 
 
@@ -44,7 +45,20 @@ def test_serial_case_uses_the_uart_console(tmp_path):
     assert "console=ttyS0" in argv[argv.index("-append") + 1]
 
 
-def test_no_pit_no_pic_under_tcg_gets_the_tsc_rate(tmp_path):
-    c = Case("qemu-tcg", "qboot", Payload("linux", "bz"), Toggles.parse("pit0-pic0-rtc1-ser1"))
+def append_of(engine, toggles, tmp_path):
+    c = Case(engine, "qboot", Payload("linux", "bz"), Toggles.parse(toggles))
     argv = build_command(c, tmp_path)
-    assert "tsc_early_khz=" in argv[argv.index("-append") + 1]
+    return argv[argv.index("-append") + 1]
+
+
+def test_silent_irq0_under_tcg_gets_the_tsc_rate(tmp_path):
+    for toggles in ("pit0-pic0-rtc1-ser1", "pit1-pic0-rtc1-ser1", "pit0-pic1-rtc1-ser1"):
+        assert "tsc_early_khz=" in append_of("qemu-tcg", toggles, tmp_path)
+    assert "tsc_early_khz=" not in append_of("qemu-tcg", "pit1-pic1-rtc1-ser1", tmp_path)
+    assert "tsc_early_khz=" not in append_of("nested-mvm", "pit0-pic0-rtc1-ser1", tmp_path)
+
+
+def test_no_pit_skips_the_timer_check(tmp_path):
+    assert "no_timer_check" in append_of("qemu-tcg", "pit0-pic1-rtc1-ser1", tmp_path)
+    assert "no_timer_check" in append_of("nested-qemu-kvm", "pit0-pic1-rtc1-ser1", tmp_path)
+    assert "no_timer_check" not in append_of("qemu-tcg", "pit1-pic1-rtc1-ser1", tmp_path)

@@ -16,6 +16,7 @@ def case(toggles="pit1-pic1-rtc1-ser1", engine="qemu-tcg", **kw):
 def linux_line_for(c, **override):
     """The report a correct Linux would print for case c."""
     fields = dict(linux_devices(c), mem_kb=str(c.mem_mb * 1024 * 9 // 10))
+    fields["irq0"] = "120" if fields.pop("irq0_ticks", "no") == "yes" else "0"
     fields.update(override)
     return fields
 
@@ -90,3 +91,9 @@ def test_firmware_report_must_name_every_device_and_slot():
     problems = check_firmware_report(c, report_from(wrong))
     assert "firmware reports serial present, expected absent" in problems
     assert any("0xfeb00c00" in p for p in problems)
+
+
+def test_a_pit_that_ticks_without_a_pic_fails_naming_irq0():
+    c = case("pit1-pic0-rtc1-ser1")
+    problems = check_linux_report(c, linux_line_for(c, irq0="500"))
+    assert problems == ["Linux sees irq0_ticks=yes, expected irq0_ticks=no"]

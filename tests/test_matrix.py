@@ -18,6 +18,9 @@ CASES = list(linux_cases()) + list(probe_cases())
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case(case):
+    missing = case.missing_artifact()
+    if missing:
+        pytest.fail(f"{case.id}: {missing} (make all should have built it)")
     why = case.skip_reason()
     if why:
         pytest.skip(why)

@@ -1,0 +1,171 @@
+/*
+ * fw_cfg.c: read QEMU's fw_cfg. The signature is checked before anything is trusted,
+ * DMA is used when the ID bits offer it (one port write moves a whole item, so kernels
+ * and tables cost no guest loops), and its error bit is checked on every transfer.
+ * Without DMA, items are read with `rep insb` from the data port.
+ */
+#include "board.h"
+#include "error.h"
+#include "fw_cfg.h"
+
+#define FW_CFG_PORT_SEL		0x510	/* 16-bit selector */
+#define FW_CFG_PORT_DATA	0x511	/* 8-bit data */
+#define FW_CFG_PORT_DMA_HI	0x514	/* DMA descriptor address, big-endian high half */
+#define FW_CFG_PORT_DMA_LO	0x518	/* ... low half; writing it starts the transfer */
+
+#define FW_CFG_ID_DMA		0x02	/* ID bit 1: DMA interface present */
+#define FW_CFG_SIG_QEMU		0x554d4551	/* "QEMU" read as a little-endian u32 */
+
+#define FW_CFG_DMA_CTL_ERROR	0x01
+#define FW_CFG_DMA_CTL_READ	0x02
+#define FW_CFG_DMA_CTL_SELECT	0x08	/* selector in bits 31:16 */
+#define FW_CFG_DMA_SPINS	1000000	/* QEMU completes at once; a VMM may take a little */
+
+#define FW_CFG_PIO_MAX		8	/* items up to this size are read through the port */
+#define FW_CFG_DIR_ENTRY_SIZE	64	/* be32 size, be16 select, u16 reserved, name[56] */
+#define FW_CFG_DIR_NAME		8
+#define FW_CFG_DIR_MAX		((0x90000 - MEM_SCRATCH) / FW_CFG_DIR_ENTRY_SIZE)
+
+struct fw_cfg_dma {
+	uint32_t control;	/* all three fields big-endian */
+	uint32_t length;
+	uint64_t address;
+};
+
+static uint32_t dir_count;
+static struct fw_cfg_file known[FILE_KNOWN];
+
+/* Names padded with NULs to whole dwords, compared a dword at a time. */
+#define KNOWN_WORDS 5
+static const union {
+	char name[KNOWN_WORDS * 4];
+	uint32_t w[KNOWN_WORDS];
+} known_names[FILE_KNOWN] = {
+	[FILE_E820] = { "etc/e820" },
+	[FILE_QUIET] = { "opt/microrig/quiet" },
+	[FILE_BOOT] = { "opt/microrig/boot" },
+	[FILE_TABLE_LOADER] = { "etc/table-loader" },
+};
+#define PREFIX_ETC	0x2f637465	/* "etc/": all known names start with one of these two */
+#define PREFIX_OPT	0x2f74706f	/* "opt/" */
+static const uint8_t *const dir = (const uint8_t *)MEM_SCRATCH;
+
+static void dma_read(uint16_t key, void *dst, uint32_t n)
+{
+	volatile struct fw_cfg_dma d;
+	uint32_t spins = FW_CFG_DMA_SPINS;
+	uint32_t ctl;
+
+	d.control = bswap32(((uint32_t)key << 16) | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
+	d.length = bswap32(n);
+	d.address = bswap64((uint32_t)dst);
+	outl(FW_CFG_PORT_DMA_HI, 0);
+	outl(FW_CFG_PORT_DMA_LO, bswap32((uint32_t)&d));
+	while ((ctl = bswap32(d.control)) & ~FW_CFG_DMA_CTL_ERROR && --spins)
+		;
+	if (ctl)
+		fail(ERR_FWCFG_DMA, "fw_cfg DMA transfer reported an error or never finished");
+}
+
+void fw_cfg_read(uint16_t key, void *dst, uint32_t n)
+{
+	if (!n)
+		return;
+	/* a DMA descriptor costs more guest instructions than `rep insb` of a scalar */
+	if (board.dma && n > FW_CFG_PIO_MAX) {
+		dma_read(key, dst, n);
+		return;
+	}
+	outw(FW_CFG_PORT_SEL, key);
+	insb(FW_CFG_PORT_DATA, dst, n);
+}
+
+uint32_t fw_cfg_read32(uint16_t key)
+{
+	uint32_t v = 0;
+
+	fw_cfg_read(key, &v, 4);
+	return v;
+}
+
+/*
+ * Names are compared a dword at a time first (every name the firmware looks up has at
+ * least 8 characters), so a non-matching entry costs a few instructions, not a strcmp.
+ */
+int fw_cfg_find_(const char *name, uint32_t n, struct fw_cfg_file *f)
+{
+	uint32_t i, k, words = n / 4, w0 = ld32(name);
+	const uint8_t *e = dir + FW_CFG_DIR_NAME;
+
+	if (n < 8)
+		return 0;
+	for (i = 0; i < dir_count; i++, e += FW_CFG_DIR_ENTRY_SIZE) {
+		if (ld32(e) != w0)
+			continue;
+		for (k = 1; k < words && ld32(e + 4 * k) == ld32(name + 4 * k); k++)
+			;
+		if (k < words || memcmp(e + 4 * k, name + 4 * k, n - 4 * k))
+			continue;
+		e -= FW_CFG_DIR_NAME;
+		f->size = bswap32(ld32(e));
+		f->select = bswap16(ld16(e + 4));
+		return 1;
+	}
+	return 0;
+}
+
+int fw_cfg_known(enum fw_cfg_known which, struct fw_cfg_file *f)
+{
+	*f = known[which];
+	return f->select != 0;
+}
+
+/*
+ * One pass over the directory for all the well-known files. Directory names are
+ * NUL-padded to 56 bytes, like ours to 20, so whole dwords compare; an entry whose
+ * first dword is neither prefix costs three instructions.
+ */
+static void find_known_files(void)
+{
+	const uint8_t *e = dir;
+	uint32_t i, j, k;
+
+	for (i = 0; i < dir_count; i++, e += FW_CFG_DIR_ENTRY_SIZE) {
+		const uint32_t *name = (const uint32_t *)(e + FW_CFG_DIR_NAME);
+
+		if (name[0] != PREFIX_ETC && name[0] != PREFIX_OPT)
+			continue;
+		for (j = 0; j < FILE_KNOWN; j++) {
+			if (name[1] != known_names[j].w[1])	/* where names differ most */
+				continue;
+			for (k = 0; k < KNOWN_WORDS && name[k] == known_names[j].w[k]; k++)
+				;
+			if (k < KNOWN_WORDS)
+				continue;
+			known[j].size = bswap32(ld32(e));
+			known[j].select = bswap16(ld16(e + 4));
+		}
+	}
+}
+
+void fw_cfg_init(struct board *b)
+{
+	uint32_t sig = 0;
+
+	/* The signature and ID are read through the data port: DMA is not known yet. */
+	outw(FW_CFG_PORT_SEL, FW_CFG_SIGNATURE);
+	insb(FW_CFG_PORT_DATA, &sig, 4);
+	if (sig != FW_CFG_SIG_QEMU)
+		fail(ERR_FWCFG_SIGNATURE, "fw_cfg signature is not QEMU");
+	b->dma = !!(fw_cfg_read32(FW_CFG_ID) & FW_CFG_ID_DMA);
+
+	b->cpus = fw_cfg_read32(FW_CFG_NB_CPUS) & 0xffff;
+	b->irq0_override = fw_cfg_read32(FW_CFG_IRQ0_OVERRIDE);
+
+	dir_count = bswap32(fw_cfg_read32(FW_CFG_FILE_DIR));
+	if (dir_count > FW_CFG_DIR_MAX)
+		dir_count = FW_CFG_DIR_MAX;
+	/* the directory item is the count followed by the entries: read both in one go */
+	fw_cfg_read(FW_CFG_FILE_DIR, (void *)(MEM_SCRATCH - 4), 4 + dir_count * FW_CFG_DIR_ENTRY_SIZE);
+	find_known_files();
+}

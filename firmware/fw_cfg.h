@@ -1,0 +1,49 @@
+/* fw_cfg.h: QEMU's firmware configuration device (docs/specs/fw_cfg.rst). */
+#ifndef MICRORIG_FW_CFG_H
+#define MICRORIG_FW_CFG_H
+
+#include "io.h"
+
+/* Well-known selectors. */
+#define FW_CFG_SIGNATURE	0x00	/* "QEMU" */
+#define FW_CFG_ID		0x01	/* feature bits */
+#define FW_CFG_RAM_SIZE		0x03	/* 64-bit, little-endian */
+#define FW_CFG_NB_CPUS		0x05
+#define FW_CFG_KERNEL_ADDR	0x07
+#define FW_CFG_KERNEL_SIZE	0x08
+#define FW_CFG_INITRD_ADDR	0x0a
+#define FW_CFG_INITRD_SIZE	0x0b
+#define FW_CFG_KERNEL_ENTRY	0x10
+#define FW_CFG_KERNEL_DATA	0x11
+#define FW_CFG_INITRD_DATA	0x12
+#define FW_CFG_CMDLINE_ADDR	0x13
+#define FW_CFG_CMDLINE_SIZE	0x14
+#define FW_CFG_CMDLINE_DATA	0x15
+#define FW_CFG_SETUP_ADDR	0x16
+#define FW_CFG_SETUP_SIZE	0x17
+#define FW_CFG_SETUP_DATA	0x18
+#define FW_CFG_FILE_DIR		0x19
+#define FW_CFG_IRQ0_OVERRIDE	0x8002	/* arch-local: IRQ0 is routed to IOAPIC pin 2 */
+
+struct fw_cfg_file {
+	uint32_t size;		/* host byte order after fw_cfg_find() */
+	uint16_t select;
+};
+
+void fw_cfg_read(uint16_t key, void *dst, uint32_t n);
+uint32_t fw_cfg_read32(uint16_t key);
+/* The files every boot looks for, found in one pass over the directory by fw_cfg_init(). */
+enum fw_cfg_known {
+	FILE_E820,		/* etc/e820: QEMU's memory map */
+	FILE_QUIET,		/* opt/microrig/quiet */
+	FILE_BOOT,		/* opt/microrig/boot */
+	FILE_TABLE_LOADER,	/* etc/table-loader: present when QEMU offers ACPI */
+	FILE_KNOWN,
+};
+int fw_cfg_known(enum fw_cfg_known which, struct fw_cfg_file *f);	/* 1 when present */
+
+/* Any other file. 1 when found; n = strlen(name) + 1 (the macro counts it for literals) */
+int fw_cfg_find_(const char *name, uint32_t n, struct fw_cfg_file *f);
+#define fw_cfg_find(literal, f) fw_cfg_find_((literal), sizeof(literal), (f))
+
+#endif

@@ -1,0 +1,34 @@
+/* suites.c: optional test suites after the hand-off checks, chosen with
+ * probe.suite=<name>[,<name>...] (README.md). */
+#include "cmdline.h"
+#include "handoff.h"
+#include "probe.h"
+#include "report.h"
+#include "string.h"
+#include "suite.h"
+
+#define SUITE_KEY	"probe.suite"
+
+static bool suite_named(const char *v, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if ((i == 0 || v[i - 1] == ',') && !strncmp(v + i, name, n) && (i + n == len || v[i + n] == ','))
+			return true;
+	return false;
+}
+
+void run_suites(const struct handoff *h)
+{
+	const char *cmdline = h->cmdline && addr_ok(h->cmdline, 1) ? (const char *)(uintptr_t)h->cmdline : "";
+	size_t len;
+	const char *v = cmdline_value(cmdline, SUITE_KEY, &len);
+
+	if (!v)
+		return;
+	if (suite_named(v, len, "devices"))
+		devices_run(cmdline);
+	else
+		report_line("error code=BAD_KEY what=\"unknown probe.suite value\"");
+}

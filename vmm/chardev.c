@@ -1,0 +1,232 @@
+/* chardev.c: opening back-ends and moving bytes. Output is written synchronously (a guest
+ * that prints is slowed by its console, never its bytes lost); input is read by the I/O
+ * thread only while the front end has room. */
+#include "chardev.h"
+#include "iothread.h"
+#include "lifecycle.h"
+#include "machine.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define CHARDEV_MAX 24
+#define CHARDEV_READ_CHUNK 256
+
+static struct chardev chardevs[CHARDEV_MAX];
+static int nchardevs;
+static struct termios saved_tty;
+static bool tty_saved;
+
+static void restore_tty(void)
+{
+	if (tty_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+}
+
+/* Raw input so the guest sees every key; ISIG stays on so ^C still stops mvm. */
+static void stdio_raw(void)
+{
+	if (tty_saved || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty) < 0)
+		return;
+	tty_saved = true;
+	atexit(restore_tty);
+	struct termios t = saved_tty;
+	t.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	t.c_oflag |= OPOST | ONLCR;
+	t.c_lflag &= ~(unsigned)(ECHO | ECHONL | ICANON | IEXTEN);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+static struct chardev *new_chardev(const char *id)
+{
+	if (nchardevs == CHARDEV_MAX)
+		die("too many character devices");
+	struct chardev *c = &chardevs[nchardevs++];
+	*c = (struct chardev){ .id = id, .out_fd = -1, .in_fd = -1, .listen_fd = -1 };
+	return c;
+}
+
+static int open_file(const char *path, bool append)
+{
+	/* QEMU truncates unless append=on; a restart after a guest reset appends. */
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
+	int fd = open(path, flags, 0666);
+	if (fd < 0)
+		die("chardev: could not open '%s': %s", path, strerror(errno));
+	return fd;
+}
+
+static void socket_accept(void *opaque)
+{
+	struct chardev *c = opaque;
+	int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0 || c->in_fd >= 0) {
+		if (fd >= 0)
+			close(fd);	/* one client at a time */
+		return;
+	}
+	c->in_fd = c->out_fd = fd;
+	if (c->fe.receive)
+		chardev_attach(c, &c->fe);
+}
+
+static void open_socket(struct chardev *c, const struct chardev_opt *o)
+{
+	int fd;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	memset(&ss, 0, sizeof(ss));
+	if (o->path) {
+		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+		un->sun_family = AF_UNIX;
+		if (strlen(o->path) >= sizeof(un->sun_path))
+			die("-chardev %s: socket path too long", o->id);
+		strcpy(un->sun_path, o->path);
+		len = sizeof(*un);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	} else {
+		/* Numeric addresses only: a static mvm has no resolver to call. */
+		const char *host = !strcmp(o->host, "localhost") ? "127.0.0.1" : o->host;
+		struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+			in4->sin_family = AF_INET;
+			in4->sin_port = htons((uint16_t)o->port);
+			len = sizeof(*in4);
+		} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)o->port);
+			len = sizeof(*in6);
+		} else {
+			die("-chardev %s: host=%s: give a numeric address", o->id, o->host);
+		}
+		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	}
+	if (fd < 0)
+		die("-chardev %s: socket: %s", o->id, strerror(errno));
+	if (!o->server) {
+		if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+			die("-chardev %s: connect: %s", o->id, strerror(errno));
+		c->in_fd = c->out_fd = fd;
+		return;
+	}
+	if (o->path)
+		unlink(o->path);
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 1) < 0)
+		die("-chardev %s: cannot listen: %s", o->id, strerror(errno));
+	c->listen_fd = fd;
+	if (o->wait) {
+		fprintf(stderr, "mvm: -chardev %s: waiting for a connection\n", o->id);
+		socket_accept(c);
+	} else {
+		iothread_add(fd, socket_accept, c);
+	}
+}
+
+struct chardev *chardev_get(struct vm *vm, const char *id)
+{
+	for (int i = 0; i < nchardevs; i++)
+		if (!strcmp(chardevs[i].id, id))
+			return &chardevs[i];
+	struct chardev_opt *o = options_find_chardev(vm->opt, id);
+	if (!o)
+		die("chardev '%s' not found", id);
+	struct chardev *c = new_chardev(o->id);
+	switch (o->kind) {
+	case CHR_NULL:
+		break;
+	case CHR_STDIO:
+		stdio_raw();
+		c->in_fd = STDIN_FILENO;
+		c->out_fd = STDOUT_FILENO;
+		break;
+	case CHR_FILE:
+		c->out_fd = open_file(o->path, o->append || getenv(LIFECYCLE_RESTART_ENV));
+		break;
+	case CHR_SOCKET:
+		open_socket(c, o);
+		break;
+	}
+	return c;
+}
+
+struct chardev *chardev_for_serial(struct vm *vm, const char *spec)
+{
+	if (!strncmp(spec, "chardev:", 8))
+		return chardev_get(vm, spec + 8);
+	struct chardev *c = new_chardev(spec);
+	if (!strcmp(spec, "stdio") || !strcmp(spec, "mon:stdio")) {
+		stdio_raw();
+		c->in_fd = STDIN_FILENO;
+		c->out_fd = STDOUT_FILENO;
+	} else if (!strncmp(spec, "file:", 5)) {
+		c->out_fd = open_file(spec + 5, getenv(LIFECYCLE_RESTART_ENV) != NULL);
+	}
+	return c;
+}
+
+void chardev_write(struct chardev *c, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (c->out_fd >= 0 && len > 0) {
+		ssize_t n = write(c->out_fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;		/* a closed reader does not stop the guest */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void chardev_readable(void *opaque)
+{
+	struct chardev *c = opaque;
+	size_t room = c->fe.can_receive(c->fe.opaque);
+	if (room == 0) {
+		iothread_watch(c->in_fd, false);
+		c->input_watched = false;
+		return;
+	}
+	uint8_t buf[CHARDEV_READ_CHUNK];
+	ssize_t n = read(c->in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	if (n > 0) {
+		c->fe.receive(c->fe.opaque, buf, (size_t)n);
+	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		iothread_watch(c->in_fd, false);	/* end of input */
+		c->input_watched = false;
+		c->input_eof = true;
+	}
+}
+
+void chardev_attach(struct chardev *c, const struct chardev_frontend *fe)
+{
+	c->fe = *fe;
+	if (c->in_fd < 0 || c->input_watched)
+		return;
+	c->input_watched = iothread_add(c->in_fd, chardev_readable, c);
+	if (!c->input_watched)
+		c->input_eof = true;	/* stdin is a regular file: no input for the guest */
+}
+
+void chardev_input_ready(struct chardev *c)
+{
+	if (c->in_fd >= 0 && !c->input_watched && !c->input_eof) {
+		c->input_watched = true;
+		iothread_watch(c->in_fd, true);
+	}
+}
