@@ -62,6 +62,7 @@ class Result:
     console: list = field(default_factory=list)    # inner stdout lines (guest serial)
     stderr: list = field(default_factory=list)
     debugcon: list = field(default_factory=list)   # lines of the job's debugcon file
+    debugcon_events: list = field(default_factory=list)   # (L1 ms of arrival, line)
     files: dict = field(default_factory=dict)      # host output path -> bytes
     events: list = field(default_factory=list)     # (L1 ms since spawn, "o"/"e", line)
     elapsed_ms: int = None        # L1-side spawn to exit of the inner program
@@ -200,8 +201,9 @@ class _Run:
         if topic in ("o", "e") and ent:
             ent[1].events.append((int(kv.get("ms", 0)), topic, body))
             (ent[1].console if topic == "o" else ent[1].stderr).append(body)
-        elif topic == "fx" and ent:
-            self.hex.setdefault((kv["id"], int(kv["n"])), []).append(body.strip())
+        elif topic in ("fx", "dx") and ent:   # whole file after the job / live FIFO chunk
+            ms = int(kv.get("ms", -1))
+            self.hex.setdefault((kv["id"], int(kv["n"])), []).append((ms, body.strip()))
         elif topic == "begin" and ent:
             self.current = kv["id"]
             self.cpu_at_begin = self.cpu_ms()
@@ -243,13 +245,27 @@ class _Run:
             chunks = self.hex.pop((kv["id"], n), None)
             if chunks is None:
                 continue
-            data = bytes.fromhex("".join(chunks))
+            data = bytes.fromhex("".join(h for _, h in chunks))
             res.files[host] = data
             _write_back(host, data, res)
             if host == dbg or (dbg is None and n == 0):
-                res.debugcon = data.decode("latin-1").splitlines()
+                res.debugcon_events = _timed_lines(chunks, res.elapsed_ms)
+                res.debugcon = [text for _, text in res.debugcon_events]
         if self.on_result:
             self.on_result(res)
+
+
+def _timed_lines(chunks, end_ms):
+    """Lines of a stream of (ms, hex) chunks, each stamped with the arrival of its end;
+    chunks without a time (a file sent whole after the job) get the job's end."""
+    events, partial = [], b""
+    for ms, hexdata in chunks:
+        ms = ms if ms >= 0 else (end_ms or 0)
+        *lines, partial = (partial + bytes.fromhex(hexdata)).split(b"\n")
+        events += [(ms, line.decode("latin-1").rstrip("\r")) for line in lines]
+    if partial:
+        events.append((end_ms or 0, partial.decode("latin-1").rstrip("\r")))
+    return events
 
 
 def _write_back(host, data, res):
@@ -426,8 +442,8 @@ def main(argv):
     for r in results:
         for ms, tag, text in r.events:
             print("%7d %s %s" % (ms, "|" if tag == "o" else "!", text))
-        for line in r.debugcon:
-            print("debugcon: " + line)
+        for ms, line in r.debugcon_events:
+            print("%7d d %s" % (ms, line))
         print("nested: id=%s status=%s elapsed_ms=%s cpu_ms=%s l1_boot_ms=%s l1_boot_cpu_ms=%s%s"
               % (r.id, r.status, r.elapsed_ms, r.cpu_ms, r.l1_boot_ms, r.l1_boot_cpu_ms,
                  " error=%s" % r.error if r.error else ""))
