@@ -81,6 +81,8 @@ def test_append_and_options_are_left_alone(files):
     ([], "empty argv"),
     (["/no/such/vmm"], "not found"),
     (["qemu-system-x86_64", "-append", "a\nb"], "newline"),
+    (["qemu-system-x86_64", "-append", "x" * 9000], "longer than"),
+    (["qemu-system-x86_64"] + ["-S"] * 600, "more than 512"),
 ])
 def test_bad_jobs_are_refused_with_a_reason(argv, why):
     with pytest.raises(batch.BatchError, match=why):
