@@ -93,7 +93,7 @@ def available():
         return False, "%s is not installed" % QEMU
     if not shutil.which(os.environ.get("CC", "cc")):
         return False, "no C compiler to build the L1 init"
-    if l1build._cached_kernels():
+    if l1build.cached_kernels():
         return True, ""
     if not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
         return False, "no cached L1 kernel and no apt-get/dpkg-deb to fetch one"

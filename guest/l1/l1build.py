@@ -59,7 +59,7 @@ def _run(argv, **kw):
 
 # --- step 1: the L1 kernel ---------------------------------------------------------------
 
-def _cached_kernels():
+def cached_kernels():
     return sorted(glob.glob(os.path.join(cache_root(), "l1-kernel-*", "vmlinuz")))
 
 
@@ -107,7 +107,7 @@ def _module_order(moddir, wanted):
 def fetch_kernel():
     """Directory with vmlinuz, modules/*.ko and modules.list. A cached kernel is used as is
     (asking apt costs a second per batch); remove l1-kernel-* from the cache to upgrade."""
-    cached = [k for k in _cached_kernels()
+    cached = [k for k in cached_kernels()
               if os.path.exists(os.path.join(os.path.dirname(k), "modules.list"))]
     if cached:
         return os.path.dirname(max(cached, key=os.path.getmtime))
