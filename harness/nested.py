@@ -345,12 +345,12 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=No
         if not run.by_inner:
             return results
         initrd = os.path.join(tmp, "initrd.cpio")
-        b.write(initrd + ".batch")
-        pieces = [parts["base"]] + ([parts["qemu"]] if b.uses_qemu else []) + [initrd + ".batch"]
-        with open(initrd, "wb") as out:   # the kernel unpacks concatenated archives in order
-            for piece in pieces:
-                with open(piece, "rb") as inp:
-                    shutil.copyfileobj(inp, out, 1 << 20)
+        try:
+            _assemble_initrd(initrd, parts, b)
+        except OSError as e:
+            for _, res, _ in run.by_inner.values():
+                res.error = "cannot assemble L1's initrd: %s" % e
+            return results
         if l1_mem_mb(initrd) > L1_MEM_MAX_MB:
             for _, res, _ in run.by_inner.values():
                 res.error = "L1 would need %d MiB of RAM for this batch (%d MB of files);" \
@@ -364,6 +364,16 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=No
         if os.environ.get("MICRORIG_L1_LOG") and os.path.exists(console):   # for diagnosis
             shutil.copyfile(console, os.environ["MICRORIG_L1_LOG"])
     return results
+
+
+def _assemble_initrd(initrd, parts, b):
+    """base + (qemu) + this batch: the kernel unpacks concatenated archives in order."""
+    b.write(initrd + ".batch")
+    pieces = [parts["base"]] + ([parts["qemu"]] if b.uses_qemu else []) + [initrd + ".batch"]
+    with open(initrd, "wb") as out:
+        for piece in pieces:
+            with open(piece, "rb") as inp:
+                shutil.copyfileobj(inp, out, 1 << 20)
 
 
 PR_SET_PDEATHSIG = 1   # prctl(2): signal sent to the child when its parent thread dies

@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -254,10 +255,20 @@ def _fill_base(w, init, kdir):
         w.host_file("lib/modules/l1/" + name, os.path.join(kdir, "modules", name))
 
 
+PRUNE_AFTER_S = 2 * 86400   # archives unused this long are removed
+
+
 def _prune_old(keep):
-    """Remove archives built from older inputs (only directories of this layout)."""
+    """Remove archives of this layout that nobody has used for PRUNE_AFTER_S. Not at once:
+    several worktrees with different versions of these sources share the cache, and one
+    must not delete the archive another is about to copy."""
+    now = time.time()
     for d in glob.glob(os.path.join(cache_root(), "l1-" + "?" * 16)):
-        if d != keep and os.path.exists(os.path.join(d, "qemu.cpio")):
+        try:
+            stale = now - os.stat(d).st_mtime > PRUNE_AFTER_S
+        except OSError:
+            continue
+        if d != keep and stale and os.path.exists(os.path.join(d, "qemu.cpio")):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -277,6 +288,7 @@ def build_base(kdir):
     parts = {"kernel": vmlinux if os.path.exists(vmlinux) else os.path.join(kdir, "vmlinuz"),
              "base": os.path.join(bdir, "base.cpio"), "qemu": os.path.join(bdir, "qemu.cpio")}
     if os.path.exists(parts["base"]) and os.path.exists(parts["qemu"]):
+        os.utime(bdir)   # in use: keeps _prune_old away
         return parts
     log("building the L1 initramfs in %s" % bdir)
     os.makedirs(bdir, exist_ok=True)
