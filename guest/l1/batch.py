@@ -79,6 +79,8 @@ class Batch:
             elif os.path.isfile(path):
                 parts[i] = key + "=" + self._input(path)
                 changed = True
+            elif key == "file":
+                raise BatchError("%s: no such file on the host" % path)
         return ",".join(parts) if changed else value
 
     def _output(self, host, outs, job_no):
@@ -108,6 +110,9 @@ class Batch:
             elif (("/" in arg and prev != "-append") or prev in FILE_OPTIONS) \
                     and os.path.isfile(arg):
                 arg = self._input(arg)
+            elif prev in FILE_OPTIONS:
+                # QEMU would exit with status 1, which reads like debug-exit value 0
+                raise BatchError("%s %s: no such file on the host" % (prev, arg))
             inner.append(arg)
             prev = arg if arg.startswith("-") else ""
         if len(outs) > 8:

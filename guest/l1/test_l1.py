@@ -82,6 +82,8 @@ def test_append_and_options_are_left_alone(files):
     (["/no/such/vmm"], "not found"),
     (["qemu-system-x86_64", "-append", "a\nb"], "newline"),
     (["qemu-system-x86_64", "-append", "x" * 9000], "longer than"),
+    (["qemu-system-x86_64", "-kernel", "/no/bzImage"], "-kernel /no/bzImage: no such file"),
+    (["qemu-system-x86_64", "-drive", "id=d,file=/no/disk.img"], "/no/disk.img: no such"),
     (["qemu-system-x86_64"] + ["-S"] * 600, "more than 512"),
 ])
 def test_bad_jobs_are_refused_with_a_reason(argv, why):
