@@ -74,6 +74,8 @@ class Result:
     l1_boot_cpu_ms: int = None
     l1_log: str = ""              # tail of L1's kernel console, on L1 failures
     nested: bool = True
+    rerun: bool = False           # ran in a second L1 boot after the first one hung or died
+    began: bool = False           # L1 started it (a begin line arrived)
 
     def first_ms(self, prefix):
         """L1 ms from spawn to the first console or stderr line starting with prefix."""
@@ -178,6 +180,14 @@ class _Run:
         self.current = None
         self.l1_boot_ms = self.l1_uptime_ms = self.l1_boot_cpu_ms = None
         self.pid = self.cpu_at_begin = None
+        self.last_step = 0.0      # host time of the last ready/begin/end line
+
+    def step_deadline(self):
+        """When L1 must have said something next: a job gets its own timeout (enforced
+        inside L1) plus grace; between jobs, the grace alone. Silence beyond it means L1
+        itself hangs (seen once: an idle L1 under TCG that never woke up again)."""
+        ent = self.by_inner.get(self.current)
+        return self.last_step + (ent[0].timeout_s if ent else 0) + JOB_GRACE_S
 
     def cpu_ms(self):
         """User + system CPU ms of L1's QEMU so far (/proc/PID/stat fields 14 and 15)."""
@@ -206,11 +216,14 @@ class _Run:
             self.hex.setdefault((kv["id"], int(kv["n"])), []).append((ms, body.strip()))
         elif topic == "begin" and ent:
             self.current = kv["id"]
+            self.last_step = time.monotonic()
+            ent[1].began = True
             self.cpu_at_begin = self.cpu_ms()
         elif topic == "end" and ent:
             self._end(ent, kv)
         elif topic == "ready":
             self.ready = True
+            self.last_step = time.monotonic()
             self.l1_boot_ms = int((time.monotonic() - self.t_spawn) * 1000)
             self.l1_uptime_ms = int(kv.get("uptime_ms", 0))
             self.l1_boot_cpu_ms = self.cpu_ms()
@@ -227,6 +240,7 @@ class _Run:
     def _end(self, ent, kv):
         job, res, outs = ent
         self.current = None
+        self.last_step = time.monotonic()
         res.elapsed_ms = int(kv.get("ms", 0))
         cpu = self.cpu_ms()
         if cpu is not None and self.cpu_at_begin is not None:
@@ -314,10 +328,26 @@ def _tail(path, n=40):
 
 
 def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=None):
-    """Run jobs in one L1 boot; one Result per job, in order. Never hangs: L1 as a whole
-    is killed after boot_timeout_s plus each job's timeout plus a grace period.
+    """Run jobs in one L1 boot; one Result per job, in order. Never hangs: L1 is killed
+    when it does not boot within boot_timeout_s, or falls silent longer than the current
+    job's timeout plus a grace period. If L1 hangs or dies after booting, the jobs it had
+    not started yet run in one more L1 boot (their results say rerun=True).
     on_result(result), if given, is called as each job ends inside L1 (for progress)."""
     jobs = [_as_job(j, timeout_s) for j in jobs]
+    results = _run_once(jobs, timeout_s, boot_timeout_s, on_result)
+    again = [i for i, r in enumerate(results)
+             if r.error and not r.began and r.l1_boot_ms is not None]
+    if again and len(again) < len(results):
+        log("L1 failed after %d of %d jobs; running the other %d in a new L1 boot" % (
+            len(results) - len(again), len(results), len(again)))
+        for i, res in zip(again, _run_once([jobs[i] for i in again], timeout_s,
+                                            boot_timeout_s, on_result)):
+            res.rerun = True
+            results[i] = res
+    return results
+
+
+def _run_once(jobs, timeout_s, boot_timeout_s, on_result):
     results = [Result(j.id) for j in jobs]
     if not jobs:
         return results
@@ -400,7 +430,9 @@ def _boot_and_run(argv, run, jobs, boot_timeout_s, stderr_path):
     total = boot_timeout_s + sum(j.timeout_s + JOB_GRACE_S for j in jobs)
 
     def deadline():
-        return t0 + (total if run.ready else boot_timeout_s)
+        if not run.ready:
+            return t0 + boot_timeout_s
+        return min(t0 + total, run.step_deadline())
     try:
         run.finished_in_time = _read_lines(proc, run, deadline)
     finally:
@@ -421,7 +453,8 @@ def _finish(run, results, console):
     elif not run.ready:
         why = "L1 exited before its init was ready"
     elif not run.finished_in_time:
-        why = "the whole L1 run exceeded its host-side timeout"
+        why = "L1 stopped responding (no result line within the job's timeout + %d s)" % (
+            JOB_GRACE_S)
     else:
         why = "L1 ended before this job finished"
     if run.qemu_stderr:
