@@ -31,8 +31,10 @@ import cpio  # noqa: E402
 PACKAGE_RE = r"^linux-image-6\.1\.0-[0-9]+-cloud-amd64$"
 KVM_MODULES = ["kvm-amd"]          # what L1 must load; dependencies are found in .modinfo
 # halt_poll_ns=0: with one L1 vCPU, polling after an inner HLT only keeps the inner VMM's
-# I/O thread (which would wake the vCPU) from running.
-MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0"}
+# I/O thread (which would wake the vCPU) from running. vgif=0: inner guests do not nest, so
+# virtual GIF buys nothing, and it keeps one more of TCG's young SVM features out of play
+# (an L1 once went idle for good with it on; not proven to be the cause).
+MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0", "kvm-amd.ko": "vgif=0"}
 INIT_SOURCES = ["init.c", "jobs.c", "channel.c", "l1init.h"]
 QEMU_NAME = "qemu-system-x86_64"
 # Firmware and option ROMs that x86 machines open (qboot is microvm's default BIOS); mvm
