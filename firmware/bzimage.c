@@ -112,9 +112,13 @@ static uint8_t *build_zero_page(struct board *b, struct kernel *k)
 	if (hdr_end > HEADER_PEEK)
 		hdr_end = HEADER_PEEK;
 	memcpy(bp + HDR_START, k->header + HDR_START, hdr_end - HDR_START);
-	for (i = 0; i < n; i++)
-		memcpy(bp + BP_E820_TABLE + i * sizeof(struct e820_entry), &b->e820[i],
-		       sizeof(struct e820_entry));
+	for (i = 0; i < n; i++) {
+		struct e820_entry *e = (struct e820_entry *)(bp + BP_E820_TABLE) + i;
+
+		e->addr = b->e820[i].addr;
+		e->size = b->e820[i].size;
+		e->type = b->e820[i].type;
+	}
 	bp[BP_E820_ENTRIES] = n;
 	st32(bp + BP_ACPI_RSDP, b->acpi_rsdp);
 	return bp;

@@ -1,9 +1,12 @@
 /*
- * e820.c: the memory map handed to the kernel. It starts from QEMU's etc/e820 and cuts
- * out what the firmware keeps for itself (the hand-off area, the BIOS alias, tables at
- * the top of RAM); those become reserved entries. The result is sorted by address (the
- * kernel's sanitiser copes with disorder, a PVH or Multiboot payload may not), has no
- * zero-length entries and no all-zero terminator (qboot emits both kinds of junk).
+ * e820.c: the memory map handed to the kernel. The first MiB always reads the same (QEMU's
+ * RAM entry at 0 must reach past it, read_e820() checks): RAM up to the firmware's
+ * hand-off area, that area reserved, the VGA/option-ROM hole left out, this ROM's alias
+ * reserved. Above 1 MiB QEMU's etc/e820 is taken as it is, minus what the firmware
+ * allocated there (ACPI tables at the top of low RAM), which is listed as such. The
+ * result is sorted by address (the kernel's sanitiser copes with disorder, a PVH or
+ * Multiboot payload may not), has no zero-length entries and no all-zero terminator
+ * (qboot emits both kinds of junk).
  */
 #include "board.h"
 #include "error.h"
@@ -15,16 +18,18 @@
 static struct e820_entry qemu_map[E820_QEMU_MAX];
 static int nr_qemu;
 
-/* What the firmware keeps for itself, sorted; type 0 is a hole left out of the map. */
+static const struct mem_range first_mib[] = {
+	{ 0, MEM_HANDOFF, E820_RAM, 0 },
+	{ MEM_HANDOFF, MEM_HANDOFF_END - MEM_HANDOFF, E820_RESERVED, 0 },	/* hand-off, MP */
+	{ MEM_BIOS, MEM_BIOS_END - MEM_BIOS, E820_RESERVED, 0 },		/* this ROM */
+};
+
+/* What the firmware allocated above 1 MiB, sorted. */
 struct reservation {
 	uint32_t start, end, type;
 };
-static struct reservation reserved[RESERVE_MAX] = {
-	{ MEM_HANDOFF, MEM_HANDOFF_END, E820_RESERVED },	/* hand-off area, MP table */
-	{ MEM_HANDOFF_END, MEM_BIOS, 0 },			/* VGA and option-ROM hole */
-	{ MEM_BIOS, MEM_BIOS_END, E820_RESERVED },		/* this ROM's alias */
-};
-static int nr_reserved = 3;
+static struct reservation reserved[RESERVE_MAX];
+static int nr_reserved;
 
 void read_e820(struct board *b)
 {
@@ -51,7 +56,7 @@ void e820_reserve(struct board *b, uint32_t addr, uint32_t size, uint32_t type)
 	int i;
 
 	(void)b;
-	if (nr_reserved == RESERVE_MAX)
+	if (addr < MEM_BIOS_END || nr_reserved == RESERVE_MAX)
 		fail(ERR_E820_FULL, "too many firmware reservations");
 	for (i = nr_reserved++; i > 0 && reserved[i - 1].start > addr; i--)
 		reserved[i] = reserved[i - 1];
@@ -67,18 +72,19 @@ static void add(struct board *b, uint64_t addr, uint64_t size, uint32_t type)
 	b->e820[b->nr_e820].addr = addr;
 	b->e820[b->nr_e820].size = size;
 	b->e820[b->nr_e820].type = type;
+	b->e820[b->nr_e820].reserved = 0;
 	b->nr_e820++;
 }
 
 /* Insertion sort: a handful of entries, mostly in order already. */
-static void sort(struct e820_entry *e, int n)
+static void sort(struct mem_range *e, int n)
 {
 	int i, j;
 
 	for (i = 1; i < n; i++) {
 		if (e[i - 1].addr <= e[i].addr)
 			continue;
-		struct e820_entry t = e[i];
+		struct mem_range t = e[i];
 
 		for (j = i; j > 0 && e[j - 1].addr > t.addr; j--)
 			e[j] = e[j - 1];
@@ -116,14 +122,17 @@ void build_e820(struct board *b)
 	uint32_t placed = 0;	/* bit i: reservation i is in the map */
 	int i;
 
-	sort(qemu_map, nr_qemu);
+	memcpy(b->e820, first_mib, sizeof(first_mib));
+	b->nr_e820 = sizeof(first_mib) / sizeof(first_mib[0]);
+	/* QEMU's order does not matter: the result is sorted below */
 	for (i = 0; i < nr_qemu; i++) {
 		struct e820_entry *q = &qemu_map[i];
+		uint64_t start = q->addr, end = start + q->size;
 
-		if (q->type == E820_RAM)
-			add_ram(b, q->addr, q->addr + q->size, &placed);
-		else
+		if (q->type != E820_RAM)
 			add(b, q->addr, q->size, q->type);
+		else if (end > MEM_BIOS_END)	/* RAM below 1 MiB is laid out above */
+			add_ram(b, start < MEM_BIOS_END ? MEM_BIOS_END : start, end, &placed);
 	}
 	for (i = 0; i < nr_reserved; i++)	/* any outside QEMU's RAM: still listed */
 		if (reserved[i].type && !(placed & 1u << i))

@@ -62,19 +62,26 @@ void line_hex_(uint64_t v)
 	hex_digits(line_ptr, lo, start);
 }
 
+/* Most decimal values are small (counts, IRQs, types): one or two digits take no loop. */
 void line_dec_(uint32_t v)
 {
-	uint32_t digits = 1, t;
-	char *p;
+	char buf[10], *p = buf + sizeof(buf);
 
-	for (t = v; t >= 10; t /= 10)
-		digits++;
-	line_ptr += digits;
-	p = line_ptr;
+	if (v < 10) {
+		*line_ptr++ = '0' + v;
+		return;
+	}
+	if (v < 100) {
+		line_ptr[0] = '0' + v / 10;
+		line_ptr[1] = '0' + v % 10;
+		line_ptr += 2;
+		return;
+	}
 	do {
 		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
+	line_copy(p, buf + sizeof(buf) - p);
 }
 
 static void send(void)

@@ -71,6 +71,7 @@ class Result:
     # Host CPU time L1's QEMU used: for the job (begin to end line) and for L1's boot. On a
     # loaded host these stay put while the wall-clock times above stretch.
     cpu_ms: int = None
+    peak_rss_kib: int = None      # the inner program's peak RSS (wait4), when it exited
     l1_boot_cpu_ms: int = None
     l1_log: str = ""              # tail of L1's kernel console, on L1 failures
     nested: bool = True
@@ -248,6 +249,7 @@ class _Run:
         status = kv.get("status")
         if status == "exit":
             res.status = int(kv["exit"])
+            res.peak_rss_kib = int(kv.get("rss_kib", 0)) or None
         elif status == "timeout":
             res.error = "timed out after %g s inside L1" % job.timeout_s
         elif status == "signal":

@@ -92,6 +92,7 @@ class Report:
     """All the report lines of one run, grouped for the checks."""
 
     lines: list = field(default_factory=list)
+    malformed: list = field(default_factory=list)   # texts that broke the grammar
 
     def of(self, source, topic=None):
         return [l for l in self.lines if l.source == source and (topic is None or l.topic == topic)]

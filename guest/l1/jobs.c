@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "l1init.h"
@@ -178,6 +179,7 @@ static void run_one(const struct job *j)
 	s[0] = (struct stream){ .fd = out[0], .tag = "o", .out_index = -1 };
 	s[1] = (struct stream){ .fd = err[0], .tag = "e", .out_index = -1 };
 	int status = 0, reaped = 0, timed_out = 0;
+	struct rusage usage = { 0 };	/* the inner program's peak RSS, for the VMM cost figures */
 	long end_ms = 0, deadline = t0 + j->timeout_ms;
 	while (s[0].fd >= 0 || s[1].fd >= 0 || !reaped) {
 		long now = now_ms();
@@ -199,7 +201,7 @@ static void run_one(const struct job *j)
 		for (int i = 0; i < ns; i++)
 			if (s[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				pump(&s[i], j, t0);
-		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+		if (!reaped && wait4(pid, &status, WNOHANG, &usage) == pid) {
 			reaped = 1;
 			end_ms = now_ms();
 			kill(-pid, SIGKILL);   /* anything it left behind holds our pipes */
@@ -223,8 +225,8 @@ static void run_one(const struct job *j)
 		chan_printf("nested: end id=%s status=signal signal=%d ms=%ld\n", j->id,
 			    WTERMSIG(status), ms);
 	else
-		chan_printf("nested: end id=%s status=exit exit=%d ms=%ld\n", j->id,
-			    WEXITSTATUS(status), ms);
+		chan_printf("nested: end id=%s status=exit exit=%d ms=%ld rss_kib=%ld\n", j->id,
+			    WEXITSTATUS(status), ms, usage.ru_maxrss);
 }
 
 static void free_job(struct job *j)
