@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -30,8 +31,10 @@ import cpio  # noqa: E402
 PACKAGE_RE = r"^linux-image-6\.1\.0-[0-9]+-cloud-amd64$"
 KVM_MODULES = ["kvm-amd"]          # what L1 must load; dependencies are found in .modinfo
 # halt_poll_ns=0: with one L1 vCPU, polling after an inner HLT only keeps the inner VMM's
-# I/O thread (which would wake the vCPU) from running.
-MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0"}
+# I/O thread (which would wake the vCPU) from running. vgif=0: inner guests do not nest, so
+# virtual GIF buys nothing, and it keeps one more of TCG's young SVM features out of play
+# (an L1 once went idle for good with it on; not proven to be the cause).
+MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0", "kvm-amd.ko": "vgif=0"}
 INIT_SOURCES = ["init.c", "jobs.c", "channel.c", "l1init.h"]
 QEMU_NAME = "qemu-system-x86_64"
 # Firmware and option ROMs that x86 machines open (qboot is microvm's default BIOS); mvm
@@ -59,7 +62,7 @@ def _run(argv, **kw):
 
 # --- step 1: the L1 kernel ---------------------------------------------------------------
 
-def _cached_kernels():
+def cached_kernels():
     return sorted(glob.glob(os.path.join(cache_root(), "l1-kernel-*", "vmlinuz")))
 
 
@@ -107,7 +110,7 @@ def _module_order(moddir, wanted):
 def fetch_kernel():
     """Directory with vmlinuz, modules/*.ko and modules.list. A cached kernel is used as is
     (asking apt costs a second per batch); remove l1-kernel-* from the cache to upgrade."""
-    cached = [k for k in _cached_kernels()
+    cached = [k for k in cached_kernels()
               if os.path.exists(os.path.join(os.path.dirname(k), "modules.list"))]
     if cached:
         return os.path.dirname(max(cached, key=os.path.getmtime))
@@ -254,10 +257,20 @@ def _fill_base(w, init, kdir):
         w.host_file("lib/modules/l1/" + name, os.path.join(kdir, "modules", name))
 
 
+PRUNE_AFTER_S = 2 * 86400   # archives unused this long are removed
+
+
 def _prune_old(keep):
-    """Remove archives built from older inputs (only directories of this layout)."""
+    """Remove archives of this layout that nobody has used for PRUNE_AFTER_S. Not at once:
+    several worktrees with different versions of these sources share the cache, and one
+    must not delete the archive another is about to copy."""
+    now = time.time()
     for d in glob.glob(os.path.join(cache_root(), "l1-" + "?" * 16)):
-        if d != keep and os.path.exists(os.path.join(d, "qemu.cpio")):
+        try:
+            stale = now - os.stat(d).st_mtime > PRUNE_AFTER_S
+        except OSError:
+            continue
+        if d != keep and stale and os.path.exists(os.path.join(d, "qemu.cpio")):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -277,6 +290,7 @@ def build_base(kdir):
     parts = {"kernel": vmlinux if os.path.exists(vmlinux) else os.path.join(kdir, "vmlinuz"),
              "base": os.path.join(bdir, "base.cpio"), "qemu": os.path.join(bdir, "qemu.cpio")}
     if os.path.exists(parts["base"]) and os.path.exists(parts["qemu"]):
+        os.utime(bdir)   # in use: keeps _prune_old away
         return parts
     log("building the L1 initramfs in %s" % bdir)
     os.makedirs(bdir, exist_ok=True)

@@ -170,8 +170,8 @@ def run(args, tmp):
         print("selftest: job=%s status=%s ms=%s cpu_ms=%s init_ms=%s%s" % (
             r.id, r.status, r.elapsed_ms, r.cpu_ms, init_ms,
             " error=%r" % r.error if r.error else ""))
-        for line in r.debugcon[:3]:
-            print("  debugcon: " + line)
+        for ms, line in r.debugcon_events[:3]:
+            print("  debugcon at %d ms: %s" % (ms, line))
         if "-rtc-" in r.id:
             for ms, _, text in r.events:
                 if "rtc" in text.lower() or "init: start" in text:
