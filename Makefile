@@ -16,6 +16,7 @@ all:
 include firmware/firmware.mk
 include vmm/vmm.mk
 include guest/guest.mk
+-include tests/fuzz/fuzz.mk
 
 # Install missing Debian packages (idempotent; prints what it installs).
 deps:
