@@ -61,21 +61,3 @@ $(VMM_GUEST)/pvh_hello.elf: $(VMM_DIR)/tests/guest/pvh_hello.S $(VMM_DIR)/tests/
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -c -o $(VMM_GUEST)/pvh_hello.o $<
 	ld -m elf_i386 -T $(VMM_DIR)/tests/guest/pvh_hello.ld -o $@ $(VMM_GUEST)/pvh_hello.o
-
-# libFuzzer targets (clang): `make vmm-fuzz` builds them, `make vmm-fuzz-run` runs each for
-# a bounded time (FUZZ_SECONDS, default 20) on the corpus in vmm/fuzz/corpus/<target>/.
-VMM_FUZZ      := fuzz_options fuzz_fw_cfg_dma fuzz_virtqueue
-VMM_FUZZ_SRCS := $(filter-out $(VMM_DIR)/main.c,$(wildcard $(VMM_DIR)/*.c))
-FUZZ_SECONDS  ?= 20
-.PHONY: vmm-fuzz vmm-fuzz-run
-vmm-fuzz: $(addprefix $(VMM_BUILD)/fuzz/,$(VMM_FUZZ))
-
-$(VMM_BUILD)/fuzz/%: $(VMM_DIR)/fuzz/%.c $(VMM_FUZZ_SRCS) $(VMM_HDRS)
-	@mkdir -p $(dir $@)
-	clang -std=c11 -O1 -g -D_GNU_SOURCE -pthread -I$(VMM_DIR) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(VMM_FUZZ_SRCS)
-
-vmm-fuzz-run: vmm-fuzz
-	@for t in $(VMM_FUZZ); do mkdir -p $(VMM_DIR)/fuzz/corpus/$$t; \
-		$(VMM_BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
-			$(VMM_DIR)/fuzz/corpus/$$t || exit 1; done
