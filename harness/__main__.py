@@ -168,6 +168,8 @@ def main(argv=None):
     b = sub.add_parser("bench", help="measure latency side by side; write BENCHMARKS.md")
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--no-write", action="store_true", help="print only")
+    b.add_argument("--baseline-rom", type=_path, default=None,
+                   help="an earlier microrig.rom to measure beside the current one")
     args = ap.parse_args(argv)
     return {"run": cmd_run, "list": cmd_list, "matrix": cmd_matrix,
             "merge": cmd_merge, "bench": cmd_bench}[args.cmd](args)
@@ -175,8 +177,11 @@ def main(argv=None):
 
 def cmd_bench(args):
     from . import bench
-    return bench.main(runs=args.runs, write=not args.no_write,
-                      command=f"python3 -m harness bench --runs {args.runs}")
+    command = f"python3 -m harness bench --runs {args.runs}"
+    if args.baseline_rom:
+        command += f" --baseline-rom {args.baseline_rom}"
+    return bench.main(runs=args.runs, write=not args.no_write, command=command,
+                      baseline=args.baseline_rom)
 
 
 def _shard(text):

@@ -42,11 +42,19 @@ def _runs(case, n, extra_args=()):
     return out, ""
 
 
-def firmware_instructions():
-    """{label: instructions from reset to the PVH entry, or a skip reason}."""
+def firmware_instructions(baseline=None):
+    """{label: instructions from reset to the PVH entry, or a skip reason}.
+
+    baseline: another microrig ROM (an earlier build) measured beside the current one.
+    """
     rows = {}
-    for label, fw, extra in FIRMWARE_VARIANTS:
-        case = Case("qemu-tcg", fw, Payload("probe", "pvh"), DEFAULT_TOGGLES, fw_cfg=extra)
+    variants = list(FIRMWARE_VARIANTS)
+    if baseline:
+        variants += [(f"{label} baseline", fw, extra, baseline)
+                     for label, fw, extra in FIRMWARE_VARIANTS if fw == "microrig"]
+    for label, fw, extra, *rom in variants:
+        case = Case("qemu-tcg", fw, Payload("probe", "pvh"), DEFAULT_TOGGLES, fw_cfg=extra,
+                    rom=rom[0] if rom else None)
         runs, why = _runs(case, 2, ICOUNT)
         if runs is None:
             rows[label] = why
@@ -132,6 +140,9 @@ def render(fw, eng, lin, runs, command):
     for label, v in fw.items():
         lines.append(f"| {label} | {v if isinstance(v, int) else 'n/a: ' + str(v)} |")
     q = fw.get("qboot")
+    for label in ("microrig (quiet)", "microrig (full report)"):
+        if f"{label} baseline" in fw:
+            lines.append(f"| before/after ({label}) | {ratio(fw[label], fw[f'{label} baseline'])} |")
     lines += ["", f"- microrig quiet / qboot: {ratio(fw.get('microrig (quiet)'), q)} (target <= 0.5x)",
               f"- microrig full report / qboot: {ratio(fw.get('microrig (full report)'), q)}"
               " (target <= 2x)",
@@ -170,8 +181,8 @@ def render(fw, eng, lin, runs, command):
     return "\n".join(lines) + "\n"
 
 
-def main(runs=5, write=True, command="make bench"):
-    fw = firmware_instructions()
+def main(runs=5, write=True, command="make bench", baseline=None):
+    fw = firmware_instructions(baseline)
     eng = engine_costs(runs)
     lin = linux_latency(runs)
     text = render(fw, eng, lin, runs, command)

@@ -56,6 +56,7 @@ class Case:
     extra_append: str = ""
     fw_cfg: tuple = field(default=())   # (name, string) pairs
     initrd: bool = True
+    rom: Path = None      # another build of the firmware (a baseline to compare with)
 
     @property
     def id(self):

@@ -98,7 +98,7 @@ def build_command(case, workdir, binary=None):
             *engine.accel, *engine.cpu_args(),
             "-m", f"{case.mem_mb}m", "-smp", str(case.cpus),
             "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-            "-bios", str(case.firmware_def.path),
+            "-bios", str(case.rom or case.firmware_def.path),
             "-chardev", "stdio,id=con0",
             "-chardev", f"file,id=dbg,path={workdir / 'debugcon'}",
             "-device", f"isa-debugcon,iobase={DEBUGCON_PORT},chardev=dbg",
