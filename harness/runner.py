@@ -7,6 +7,7 @@ and so is an engine that reports a KVM internal error (QEMU pauses the VM then a
 wait forever).
 """
 
+import ctypes
 import os
 import selectors
 import signal
@@ -196,7 +197,8 @@ def _spawn_and_collect(case, argv, dbg_fd, timeout):
     console, debugcon, stderr = Channel("console"), Channel("debugcon"), Channel("stderr")
     t0 = time.monotonic_ns()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_die_with_parent)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, console)
     sel.register(proc.stderr, selectors.EVENT_READ, stderr)
@@ -325,6 +327,16 @@ def _drain(fd, channel, t_ns):
         if not data:
             return
         channel.feed(data, t_ns)
+
+
+PR_SET_PDEATHSIG = 1     # prctl(2): signal to get when the parent thread dies
+
+
+def _die_with_parent():
+    """In the child, before exec: a harness that is killed must not leave engines behind
+    (they run in their own session, out of reach of the terminal's signals)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _kill(proc):
