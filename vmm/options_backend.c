@@ -35,8 +35,17 @@ bool opt_chardev(struct options *o, const char *arg, char *err)
 	const char *v;
 	if (backend && !strcmp(backend, "stdio")) {
 		c->kind = CHR_STDIO;
-		kv_get(&l, "mux");	/* no monitor to multiplex; output is the same */
-		kv_get(&l, "signal");
+		bool ignored;
+		/* no monitor to multiplex, and no signals to pass on: the values only need
+		 * to be well-formed, as QEMU requires */
+		if ((v = kv_get(&l, "mux")) && !parse_bool(v, &ignored)) {
+			opt_error(err, "-chardev %s: mux=%s: expected on or off", arg, v);
+			goto out;
+		}
+		if ((v = kv_get(&l, "signal")) && !parse_bool(v, &ignored)) {
+			opt_error(err, "-chardev %s: signal=%s: expected on or off", arg, v);
+			goto out;
+		}
 	} else if (backend && !strcmp(backend, "null")) {
 		c->kind = CHR_NULL;
 	} else if (backend && !strcmp(backend, "file")) {
@@ -57,9 +66,14 @@ bool opt_chardev(struct options *o, const char *arg, char *err)
 		const char *path = kv_get(&l, "path"), *host = kv_get(&l, "host");
 		const char *port = kv_get(&l, "port");
 		uint64_t p;
+		if (port && (!parse_uint(port, 65535, &p) || p == 0)) {
+			opt_error(err, "-chardev %s: port=%s: expected a port number from 1 to 65535",
+				  arg, port);
+			goto out;
+		}
 		if (path && !host && !port) {
 			c->path = xstrdup(path);
-		} else if (!path && port && parse_uint(port, 65535, &p)) {
+		} else if (!path && port) {
 			c->host = xstrdup(host ? host : "127.0.0.1");
 			c->port = (int)p;
 		} else {
