@@ -8,6 +8,7 @@ export MICRORIG_CACHE
 
 CC             ?= cc
 HOST_CFLAGS    := -std=c11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
+JOBS           ?= $(shell nproc)
 
 .PHONY: all deps test matrix bench clean
 all:
@@ -24,7 +25,7 @@ deps:
 # The test suite: unit tests of every part, then the conformance cases.
 test: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) -m pytest -p no:cacheprovider tests
+	$(PYTHON) -m pytest -p no:cacheprovider -n $(JOBS) --dist loadgroup -rs tests
 
 # The whole conformance matrix, printed as a table and written to results/.
 matrix: deps

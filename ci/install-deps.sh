@@ -5,11 +5,11 @@ set -euo pipefail
 
 PACKAGES=(
 	# build: firmware, VMM, probe payload, guest init
-	gcc make binutils clang lld llvm libclang-rt-14-dev
+	gcc make binutils nasm clang lld llvm libclang-rt-14-dev
 	# the Linux guest kernel, from Debian's source package
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev xz-utils cpio kmod
 	# engines and reference firmwares
-	qemu-system-x86 qemu-utils seabios
+	qemu-system-x86 qemu-utils seabios lz4
 	# the L1 kernel for the nested KVM sandbox is taken from this package's .deb
 	# (fetched with apt-get download, not installed): see guest/l1/
 	# harness

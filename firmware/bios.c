@@ -41,7 +41,11 @@ void setup_bios_services(struct board *b)
 	st16((uint8_t *)ivt + BDA_EBDA_SEG, MEM_HANDOFF >> 4);
 	st16((uint8_t *)ivt + BDA_BASE_KB, MEM_HANDOFF >> 10);
 
-	memcpy(bios_e820, b->e820, b->nr_e820 * sizeof(struct e820_entry));
+	for (i = 0; i < b->nr_e820; i++) {
+		bios_e820[i].addr = b->e820[i].addr;
+		bios_e820[i].size = b->e820[i].size;
+		bios_e820[i].type = b->e820[i].type;
+	}
 	bios_e820_count = b->nr_e820;
 	bios_serial = b->serial;
 }

@@ -32,11 +32,23 @@ enum e820_type {
 	E820_ACPI = 3,
 };
 
+/* The 20-byte entry of etc/e820, int 15h and the zero page. */
 struct e820_entry {
 	uint64_t addr;
 	uint64_t size;
 	uint32_t type;
 } __attribute__((packed));
+
+/*
+ * The firmware's own map entries: aligned, and laid out like PVH's hvm_memmap_table_entry,
+ * so the PVH hand-off copies the map as it is.
+ */
+struct mem_range {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+	uint32_t reserved;	/* 0 */
+};
 
 struct virtio_slot {
 	uint32_t base, size, irq, id_hint;
@@ -83,11 +95,9 @@ struct board {
 	int nr_virtio;
 
 	/* memory map handed to the kernel */
-	struct e820_entry e820[E820_MAX];
+	struct mem_range e820[E820_MAX];
 	int nr_e820;
 	uint64_t ram_below_4g;		/* end of the RAM entry that starts at 0 */
-	struct e820_entry reserve[RESERVE_MAX];
-	int nr_reserve;
 	uint32_t high_floor;		/* lowest byte used by tables allocated at the top of RAM */
 
 	uint32_t acpi_rsdp;		/* 0 when QEMU offered no ACPI tables */

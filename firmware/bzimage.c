@@ -33,6 +33,11 @@
 #define SETUP_SECTS_DEFAULT	4	/* setup_sects 0 means 4 */
 #define CMDLINE_MAX_OLD		255	/* before protocol 2.06 */
 #define INITRD_MAX_OLD		0x37ffffff	/* before protocol 2.03 */
+#define PROTOCOL(major, minor)	((major) << 8 | (minor))	/* the header's version field */
+#define HDR_END_BASE		0x202	/* header end = this + the jump's length byte */
+#define SETUP_ENTRY		0x200	/* setup code entry: segment + 0x20, offset 0 */
+#define SETUP_STACK		0xfff0	/* setup's stack: top of its 64 KiB segment */
+#define CPUID_EXT_MAX		0x80000000
 
 /* zero page (struct boot_params) fields used by the 32- and 64-bit entries */
 #define BP_ACPI_RSDP		0x070
@@ -51,7 +56,7 @@ static int cpu_has_long_mode(void)
 {
 	uint32_t a, b, c, d;
 
-	cpuid(0x80000000, &a, &b, &c, &d);
+	cpuid(CPUID_EXT_MAX, &a, &b, &c, &d);
 	if (a < CPUID_EXT_FEATURES)
 		return 0;
 	cpuid(CPUID_EXT_FEATURES, &a, &b, &c, &d);
@@ -60,7 +65,7 @@ static int cpu_has_long_mode(void)
 
 int bzimage_is_64bit(const struct kernel *k)
 {
-	return ld16(k->header + HDR_VERSION) >= 0x20c &&
+	return ld16(k->header + HDR_VERSION) >= PROTOCOL(2, 12) &&
 	       (ld16(k->header + HDR_XLOADFLAGS) & XLF_KERNEL_64);
 }
 
@@ -79,7 +84,7 @@ static void check_header(struct board *b, struct kernel *k, uint32_t kaddr)
 	uint32_t sects = h[HDR_SETUP_SECTS] ? h[HDR_SETUP_SECTS] : SETUP_SECTS_DEFAULT;
 	uint32_t image = ld32(h + HDR_SYSSIZE) * 16, max_cmdline;
 
-	if (version < 0x202 || !(h[HDR_LOADFLAGS] & LOADED_HIGH))
+	if (version < PROTOCOL(2, 2) || !(h[HDR_LOADFLAGS] & LOADED_HIGH))
 		fail(ERR_KERNEL_HEADER, "boot protocol before 2.02 or not a loaded-high bzImage");
 	if ((sects + 1) * 512 != k->setup_size || k->setup_size < HEADER_PEEK)
 		fail(ERR_KERNEL_HEADER, "setup_sects disagrees with the setup size QEMU passed");
@@ -87,11 +92,11 @@ static void check_header(struct board *b, struct kernel *k, uint32_t kaddr)
 		fail(ERR_KERNEL_TRUNCATED, "protected-mode kernel is shorter than the header's syssize");
 	if (ld32(h + HDR_CODE32_START) != kaddr)
 		fail(ERR_KERNEL_HEADER, "code32_start is not where the kernel was loaded");
-	if (version >= 0x20a && ld32(h + HDR_INIT_SIZE) < image)
+	if (version >= PROTOCOL(2, 10) && ld32(h + HDR_INIT_SIZE) < image)
 		fail(ERR_KERNEL_HEADER, "init_size is smaller than the kernel image");
-	if (version >= 0x20a && (uint64_t)kaddr + ld32(h + HDR_INIT_SIZE) > b->high_floor)
+	if (version >= PROTOCOL(2, 10) && (uint64_t)kaddr + ld32(h + HDR_INIT_SIZE) > b->high_floor)
 		fail(ERR_NO_MEMORY, "kernel init_size does not fit in low RAM");
-	max_cmdline = version >= 0x206 ? ld32(h + HDR_CMDLINE_SIZE) : CMDLINE_MAX_OLD;
+	max_cmdline = version >= PROTOCOL(2, 6) ? ld32(h + HDR_CMDLINE_SIZE) : CMDLINE_MAX_OLD;
 	if (b->cmdline_size && b->cmdline_size - 1 > max_cmdline)
 		fail(ERR_CMDLINE_TOO_LONG, "command line is longer than the header's cmdline_size");
 }
@@ -100,16 +105,20 @@ static void check_header(struct board *b, struct kernel *k, uint32_t kaddr)
 static uint8_t *build_zero_page(struct board *b, struct kernel *k)
 {
 	uint8_t *bp = (uint8_t *)MEM_BOOT_INFO;
-	uint32_t hdr_end = 0x202 + k->header[HDR_JUMP_LEN];
+	uint32_t hdr_end = HDR_END_BASE + k->header[HDR_JUMP_LEN];
 	int i, n = b->nr_e820 < BP_E820_MAX ? b->nr_e820 : BP_E820_MAX;
 
 	memset(bp, 0, BP_SIZE);
 	if (hdr_end > HEADER_PEEK)
 		hdr_end = HEADER_PEEK;
 	memcpy(bp + HDR_START, k->header + HDR_START, hdr_end - HDR_START);
-	for (i = 0; i < n; i++)
-		memcpy(bp + BP_E820_TABLE + i * sizeof(struct e820_entry), &b->e820[i],
-		       sizeof(struct e820_entry));
+	for (i = 0; i < n; i++) {
+		struct e820_entry *e = (struct e820_entry *)(bp + BP_E820_TABLE) + i;
+
+		e->addr = b->e820[i].addr;
+		e->size = b->e820[i].size;
+		e->type = b->e820[i].type;
+	}
 	bp[BP_E820_ENTRIES] = n;
 	st32(bp + BP_ACPI_RSDP, b->acpi_rsdp);
 	return bp;
@@ -125,13 +134,13 @@ void bzimage_boot(struct board *b, struct kernel *k, enum boot_protocol protocol
 	if ((uint64_t)kaddr + k->kernel_size > b->high_floor || kaddr < MEM_BIOS_END)
 		fail(ERR_NO_MEMORY, "kernel does not fit in low RAM above 1 MiB");
 	fw_cfg_read(FW_CFG_KERNEL_DATA, (void *)kaddr, k->kernel_size);
-	initrd_max = version >= 0x203 ? ld32(k->header + HDR_INITRD_ADDR_MAX) : INITRD_MAX_OLD;
+	initrd_max = version >= PROTOCOL(2, 3) ? ld32(k->header + HDR_INITRD_ADDR_MAX) : INITRD_MAX_OLD;
 	initrd = load_initrd(b, initrd_max + 1 ? initrd_max + 1 : initrd_max, &initrd_size);
 
 	if (protocol == BOOT_BZIMAGE16) {
 		uint32_t setup = fw_cfg_read32(FW_CFG_SETUP_ADDR);
 
-		if (!setup || setup & 0xf || setup + k->setup_size > MEM_SCRATCH)
+		if (!setup || setup & 0xf /* a segment */ || setup + k->setup_size > MEM_SCRATCH)
 			fail(ERR_KERNEL_HEADER, "setup address is not usable in real mode");
 		fw_cfg_read(FW_CFG_SETUP_DATA, (void *)setup, k->setup_size);
 		hdr = (uint8_t *)setup;
@@ -146,10 +155,10 @@ void bzimage_boot(struct board *b, struct kernel *k, enum boot_protocol protocol
 	switch (protocol) {
 	case BOOT_BZIMAGE16:
 		setup_bios_services(b);
-		report_boot("bzimage16", (uint32_t)hdr + 0x200, kaddr, k->kernel_size, initrd,
+		report_boot("bzimage16", (uint32_t)hdr + SETUP_ENTRY, kaddr, k->kernel_size, initrd,
 			    initrd_size, (uint32_t)hdr);
 		/* setup runs at segment+0x20:0 with its stack at the top of the segment */
-		handoff16((uint32_t)hdr >> 4, 0xfff0);
+		handoff16((uint32_t)hdr >> 4, SETUP_STACK);
 	case BOOT_BZIMAGE32:
 		report_boot("bzimage32", kaddr, kaddr, k->kernel_size, initrd, initrd_size,
 			    (uint32_t)hdr);

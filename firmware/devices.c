@@ -5,6 +5,7 @@
  * everything after it, errors included, can be printed on it.
  */
 #include "board.h"
+#include "fw_cfg.h"
 #include "report.h"
 #include "serial/uart.h"
 
@@ -47,6 +48,7 @@ void report_start(struct board *b)
 	line_end();
 	report_early_timing();
 
+	fw_cfg_read(FW_CFG_RAM_SIZE, &b->ram_size, 8);	/* only the report uses it */
 	line_begin("fw_cfg");
 	line_word("signature", "ok");
 	line_dec("dma", b->dma);

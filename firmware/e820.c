@@ -1,9 +1,12 @@
 /*
- * e820.c: the memory map handed to the kernel. It starts from QEMU's etc/e820 and cuts
- * out what the firmware keeps for itself (the hand-off area, the BIOS alias, tables at
- * the top of RAM); those become reserved entries. The result is sorted by address (the
- * kernel's sanitiser copes with disorder, a PVH or Multiboot payload may not), has no
- * zero-length entries and no all-zero terminator (qboot emits both kinds of junk).
+ * e820.c: the memory map handed to the kernel. The first MiB always reads the same (QEMU's
+ * RAM entry at 0 must reach past it, read_e820() checks): RAM up to the firmware's
+ * hand-off area, that area reserved, the VGA/option-ROM hole left out, this ROM's alias
+ * reserved. Above 1 MiB QEMU's etc/e820 is taken as it is, minus what the firmware
+ * allocated there (ACPI tables at the top of low RAM), which is listed as such. The
+ * result is sorted by address (the kernel's sanitiser copes with disorder, a PVH or
+ * Multiboot payload may not), has no zero-length entries and no all-zero terminator
+ * (qboot emits both kinds of junk).
  */
 #include "board.h"
 #include "error.h"
@@ -14,6 +17,19 @@
 
 static struct e820_entry qemu_map[E820_QEMU_MAX];
 static int nr_qemu;
+
+static const struct mem_range first_mib[] = {
+	{ 0, MEM_HANDOFF, E820_RAM, 0 },
+	{ MEM_HANDOFF, MEM_HANDOFF_END - MEM_HANDOFF, E820_RESERVED, 0 },	/* hand-off, MP */
+	{ MEM_BIOS, MEM_BIOS_END - MEM_BIOS, E820_RESERVED, 0 },		/* this ROM */
+};
+
+/* What the firmware allocated above 1 MiB, sorted. */
+struct reservation {
+	uint32_t start, end, type;
+};
+static struct reservation reserved[RESERVE_MAX];
+static int nr_reserved;
 
 void read_e820(struct board *b)
 {
@@ -34,14 +50,17 @@ void read_e820(struct board *b)
 	b->high_floor = b->ram_below_4g >= 0x100000000ull ? 0xfffff000u : (uint32_t)b->ram_below_4g;
 }
 
+/* Keep the list sorted as it grows (tables are allocated from the top down). */
 void e820_reserve(struct board *b, uint32_t addr, uint32_t size, uint32_t type)
 {
-	if (b->nr_reserve == RESERVE_MAX)
+	int i;
+
+	(void)b;
+	if (addr < MEM_BIOS_END || nr_reserved == RESERVE_MAX)
 		fail(ERR_E820_FULL, "too many firmware reservations");
-	b->reserve[b->nr_reserve].addr = addr;
-	b->reserve[b->nr_reserve].size = size;
-	b->reserve[b->nr_reserve].type = type;
-	b->nr_reserve++;
+	for (i = nr_reserved++; i > 0 && reserved[i - 1].start > addr; i--)
+		reserved[i] = reserved[i - 1];
+	reserved[i] = (struct reservation){ addr, addr + size, type };
 }
 
 static void add(struct board *b, uint64_t addr, uint64_t size, uint32_t type)
@@ -53,18 +72,19 @@ static void add(struct board *b, uint64_t addr, uint64_t size, uint32_t type)
 	b->e820[b->nr_e820].addr = addr;
 	b->e820[b->nr_e820].size = size;
 	b->e820[b->nr_e820].type = type;
+	b->e820[b->nr_e820].reserved = 0;
 	b->nr_e820++;
 }
 
 /* Insertion sort: a handful of entries, mostly in order already. */
-static void sort(struct e820_entry *e, int n)
+static void sort(struct mem_range *e, int n)
 {
 	int i, j;
 
 	for (i = 1; i < n; i++) {
 		if (e[i - 1].addr <= e[i].addr)
 			continue;
-		struct e820_entry t = e[i];
+		struct mem_range t = e[i];
 
 		for (j = i; j > 0 && e[j - 1].addr > t.addr; j--)
 			e[j] = e[j - 1];
@@ -80,16 +100,16 @@ static void add_ram(struct board *b, uint64_t start, uint64_t end, uint32_t *pla
 {
 	int i;
 
-	for (i = 0; i < b->nr_reserve && start < end; i++) {
-		struct e820_entry *r = &b->reserve[i];
-		uint64_t rs = r->addr, re = rs + r->size;
+	for (i = 0; i < nr_reserved && start < end; i++) {
+		const struct reservation *r = &reserved[i];
+		uint32_t rs = r->start, re = r->end;
 
 		if (re <= start || rs >= end)
 			continue;
 		if (rs > start)
 			add(b, start, rs - start, E820_RAM);
 		if (r->type && !(*placed & 1u << i))
-			add(b, rs, r->size, r->type);
+			add(b, rs, re - rs, r->type);
 		*placed |= 1u << i;
 		start = re;
 	}
@@ -102,23 +122,21 @@ void build_e820(struct board *b)
 	uint32_t placed = 0;	/* bit i: reservation i is in the map */
 	int i;
 
-	/* type 0: the VGA/option-ROM hole, left out of the map */
-	e820_reserve(b, MEM_HANDOFF, MEM_HANDOFF_END - MEM_HANDOFF, E820_RESERVED);
-	e820_reserve(b, MEM_HANDOFF_END, MEM_BIOS - MEM_HANDOFF_END, 0);
-	e820_reserve(b, MEM_BIOS, MEM_BIOS_END - MEM_BIOS, E820_RESERVED);
-	sort(b->reserve, b->nr_reserve);
-	sort(qemu_map, nr_qemu);
+	memcpy(b->e820, first_mib, sizeof(first_mib));
+	b->nr_e820 = sizeof(first_mib) / sizeof(first_mib[0]);
+	/* QEMU's order does not matter: the result is sorted below */
 	for (i = 0; i < nr_qemu; i++) {
 		struct e820_entry *q = &qemu_map[i];
+		uint64_t start = q->addr, end = start + q->size;
 
-		if (q->type == E820_RAM)
-			add_ram(b, q->addr, q->addr + q->size, &placed);
-		else
+		if (q->type != E820_RAM)
 			add(b, q->addr, q->size, q->type);
+		else if (end > MEM_BIOS_END)	/* RAM below 1 MiB is laid out above */
+			add_ram(b, start < MEM_BIOS_END ? MEM_BIOS_END : start, end, &placed);
 	}
-	for (i = 0; i < b->nr_reserve; i++)	/* any outside QEMU's RAM: still listed */
-		if (b->reserve[i].type && !(placed & 1u << i))
-			add(b, b->reserve[i].addr, b->reserve[i].size, b->reserve[i].type);
+	for (i = 0; i < nr_reserved; i++)	/* any outside QEMU's RAM: still listed */
+		if (reserved[i].type && !(placed & 1u << i))
+			add(b, reserved[i].start, reserved[i].end - reserved[i].start, reserved[i].type);
 	sort(b->e820, b->nr_e820);	/* a pass that finds it in order, in the usual case */
 	report_e820(b);
 }

@@ -46,8 +46,8 @@ static const union {
 	[FILE_BOOT] = { "opt/microrig/boot" },
 	[FILE_TABLE_LOADER] = { "etc/table-loader" },
 };
-#define PREFIX_ETC	0x2f637465	/* "etc/": all known names start with one of these two */
-#define PREFIX_OPT	0x2f74706f	/* "opt/" */
+/* Four characters as the little-endian dword they are in memory. */
+#define DW4(a, b, c, d)	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 static const uint8_t *const dir = (const uint8_t *)MEM_SCRATCH;
 
 static void dma_read(uint16_t key, void *dst, uint32_t n)
@@ -121,9 +121,11 @@ int fw_cfg_known(enum fw_cfg_known which, struct fw_cfg_file *f)
 }
 
 /*
- * One pass over the directory for all the well-known files. Directory names are
- * NUL-padded to 56 bytes, like ours to 20, so whole dwords compare; an entry whose
- * first dword is neither prefix costs three instructions.
+ * One pass over the directory for all the well-known files. An entry is first sorted by
+ * its second dword, where the known names differ ("e820", "tabl", "micr"; the two
+ * opt/microrig/ names differ in their fourth), then compared whole: directory names are
+ * NUL-padded to 56 bytes, like ours to 20, so whole dwords compare. Most entries cost a
+ * load and a switch.
  */
 static void find_known_files(void)
 {
@@ -133,16 +135,25 @@ static void find_known_files(void)
 	for (i = 0; i < dir_count; i++, e += FW_CFG_DIR_ENTRY_SIZE) {
 		const uint32_t *name = (const uint32_t *)(e + FW_CFG_DIR_NAME);
 
-		if (name[0] != PREFIX_ETC && name[0] != PREFIX_OPT)
+		switch (name[1]) {
+		case DW4('e', '8', '2', '0'):
+			j = FILE_E820;
+			break;
+		case DW4('t', 'a', 'b', 'l'):
+			j = FILE_TABLE_LOADER;
+			break;
+		case DW4('m', 'i', 'c', 'r'):
+			j = name[3] == DW4('/', 'q', 'u', 'i') ? FILE_QUIET : FILE_BOOT;
+			break;
+		default:
 			continue;
-		for (j = 0; j < FILE_KNOWN; j++) {
-			for (k = 0; k < KNOWN_WORDS && name[k] == known_names[j].w[k]; k++)
-				;
-			if (k < KNOWN_WORDS)
-				continue;
-			known[j].size = bswap32(ld32(e));
-			known[j].select = bswap16(ld16(e + 4));
 		}
+		for (k = 0; k < KNOWN_WORDS && name[k] == known_names[j].w[k]; k++)
+			;
+		if (k < KNOWN_WORDS)
+			continue;
+		known[j].size = bswap32(ld32(e));
+		known[j].select = bswap16(ld16(e + 4));
 	}
 }
 
@@ -158,7 +169,6 @@ void fw_cfg_init(struct board *b)
 	b->dma = !!(fw_cfg_read32(FW_CFG_ID) & FW_CFG_ID_DMA);
 
 	b->cpus = fw_cfg_read32(FW_CFG_NB_CPUS) & 0xffff;
-	fw_cfg_read(FW_CFG_RAM_SIZE, &b->ram_size, 8);
 	b->irq0_override = fw_cfg_read32(FW_CFG_IRQ0_OVERRIDE);
 
 	dir_count = bswap32(fw_cfg_read32(FW_CFG_FILE_DIR));

@@ -36,12 +36,8 @@ struct hvm_modlist_entry {
 	uint64_t reserved;
 };
 
-struct hvm_memmap_entry {
-	uint64_t addr;
-	uint64_t size;
-	uint32_t type;		/* e820 types */
-	uint32_t reserved;
-};
+/* struct hvm_memmap_table_entry is the firmware's own struct mem_range */
+#define hvm_memmap_entry mem_range
 
 void pvh_boot(struct board *b, struct kernel *k)
 {
@@ -51,10 +47,8 @@ void pvh_boot(struct board *b, struct kernel *k)
 	uint32_t entry = fw_cfg_read32(FW_CFG_KERNEL_ENTRY);
 	uint32_t kaddr = fw_cfg_read32(FW_CFG_KERNEL_ADDR);
 	uint32_t initrd, initrd_size;
-	int i;
+	int n;
 
-	if (!entry)
-		fail(ERR_KERNEL_HEADER, "PVH kernel without an entry point");
 	/* QEMU loads the ELF segments itself and reports their range: an entry point outside
 	 * it would jump into whatever lies there (the ROM, an MMIO hole) and die silently. */
 	if (entry < kaddr || entry - kaddr >= k->kernel_size)
@@ -78,14 +72,10 @@ void pvh_boot(struct board *b, struct kernel *k)
 	}
 	si->cmdline_paddr = b->cmdline_size ? (uint32_t)b->cmdline : 0;
 	si->rsdp_paddr = b->acpi_rsdp;
-	for (i = 0; i < b->nr_e820 && i < (int)PVH_MEMMAP_MAX; i++) {
-		map[i].addr = b->e820[i].addr;
-		map[i].size = b->e820[i].size;
-		map[i].type = b->e820[i].type;
-		map[i].reserved = 0;
-	}
+	n = b->nr_e820 < (int)PVH_MEMMAP_MAX ? b->nr_e820 : (int)PVH_MEMMAP_MAX;
+	memcpy(map, b->e820, n * sizeof(*map));
 	si->memmap_paddr = (uint32_t)map;
-	si->memmap_entries = i;
+	si->memmap_entries = n;
 	si->reserved = 0;
 
 	report_boot("pvh", entry, kaddr, k->kernel_size, initrd, initrd_size, (uint32_t)si);

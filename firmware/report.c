@@ -62,17 +62,26 @@ void line_hex_(uint64_t v)
 	hex_digits(line_ptr, lo, start);
 }
 
+/* Most decimal values are small (counts, IRQs, types): one or two digits take no loop. */
 void line_dec_(uint32_t v)
 {
-	char buf[10];
-	int i = 10;
+	char buf[10], *p = buf + sizeof(buf);
 
+	if (v < 10) {
+		*line_ptr++ = '0' + v;
+		return;
+	}
+	if (v < 100) {
+		line_ptr[0] = '0' + v / 10;
+		line_ptr[1] = '0' + v % 10;
+		line_ptr += 2;
+		return;
+	}
 	do {
-		buf[--i] = '0' + v % 10;
+		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	memcpy(line_ptr, buf + i, 10 - i);
-	line_ptr += 10 - i;
+	line_copy(p, buf + sizeof(buf) - p);
 }
 
 static void send(void)

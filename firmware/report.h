@@ -23,8 +23,16 @@ extern char *line_ptr;
 #define line_begin(topic)	line_lit("microrig: " topic)
 #define line_hex(key, v)	(line_lit(" " key "=0x"), line_hex_((v)))
 #define line_dec(key, v)	(line_lit(" " key "="), line_dec_((v)))
-/* __builtin_strlen: folded to a constant for literals even though -ffreestanding */
-#define line_word(key, w)	(line_lit(" " key "="), line_put((w), __builtin_strlen(w)))
+/*
+ * Words are the firmware's own short strings. __builtin_strlen folds to a constant for a
+ * literal even under -ffreestanding, and then the copy is a few moves, not a call.
+ */
+static inline void line_copy(const char *s, uint32_t n)
+{
+	__builtin_memcpy(line_ptr, s, n);
+	line_ptr += n;
+}
+#define line_word(key, w)	(line_lit(" " key "="), line_copy((w), __builtin_strlen(w)))
 #define line_quoted(key, s)	(line_lit(" " key "=\""), line_put((s), __builtin_strlen(s)), line_lit("\""))
 
 void line_put(const char *s, uint32_t n);	/* runtime text, cut to fit */

@@ -15,7 +15,7 @@ import time
 
 from . import cases as casemod
 from . import judge as judging
-from . import matrix, results, runner
+from . import deviations, matrix, results, runner
 from .cases import Case, Toggles
 from .engines import ENGINES
 from .firmware import FIRMWARES
@@ -44,6 +44,9 @@ def parse_case_id(text):
         toggles = Toggles.parse("-".join(rest[3:]))
     except ValueError as e:
         raise SystemExit(f"harness: case {text!r}: {e}") from None
+    if kind == "devices":
+        return Case(engine, fw, Payload(kind, form), toggles, virtio=casemod.DEVICE_VIRTIO,
+                    cpus=casemod.DEVICE_CPUS)
     return Case(engine, fw, Payload(kind, form), toggles, handoff=handoff)
 
 
@@ -53,6 +56,8 @@ def select(args):
         cases += casemod.linux_cases(engines=args.engines, firmwares=args.firmwares)
     if "probe" in args.payloads:
         cases += casemod.probe_cases(engines=args.engines, firmwares=args.firmwares)
+    if "devices" in args.payloads:
+        cases += casemod.devices_cases(engines=args.engines, firmwares=args.firmwares)
     if args.shard:
         cases = results.select_shard(cases, args.shard)
     return cases
@@ -84,10 +89,23 @@ def cmd_list(args):
 def cmd_matrix(args):
     cases = select(args)
     records = matrix.run_cases(cases, jobs=args.jobs, runs=args.runs)
+    records_by = {}
+    for rec in records:
+        if rec["payload"] == "devices" and rec["result"] != "skip":
+            records_by.setdefault((rec["firmware"], rec["toggles"]), {})[rec["engine"]] = rec["checks"]
+    differences = []
+    for (fw, toggles), by_engine in sorted(records_by.items()):
+        if len(by_engine) > 1:
+            found, _ = deviations.compare_engines(by_engine)
+            differences += [f"{fw} {toggles}: {p}" for p in found]
+    for line in differences:
+        print(f"ENGINES DISAGREE {line}")
     meta = {"machine": platform.node(), "kernel": platform.release(), "runs": args.runs,
+            "engine_disagreements": differences,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "shard": "/".join(map(str, args.shard)) if args.shard else None}
-    return write_and_print(results.document(records, meta), args.out)
+    status = write_and_print(results.document(records, meta), args.out)
+    return status or (1 if differences else 0)
 
 
 def cmd_merge(args):
@@ -136,8 +154,8 @@ def main(argv=None):
         m.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
         m.add_argument("--firmwares", nargs="+", default=list(FIRMWARES),
                        choices=list(FIRMWARES))
-        m.add_argument("--payloads", nargs="+", default=["linux", "probe"],
-                       choices=["linux", "probe"])
+        m.add_argument("--payloads", nargs="+", default=["linux", "probe", "devices"],
+                       choices=["linux", "probe", "devices"])
         m.add_argument("--shard", type=_shard, default=None, metavar="K/N",
                        help="run only the K-th of N stable shares of the cases")
         if name == "matrix":
@@ -150,6 +168,8 @@ def main(argv=None):
     b = sub.add_parser("bench", help="measure latency side by side; write BENCHMARKS.md")
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--no-write", action="store_true", help="print only")
+    b.add_argument("--baseline-rom", type=_path, default=None,
+                   help="an earlier microrig.rom to measure beside the current one")
     args = ap.parse_args(argv)
     return {"run": cmd_run, "list": cmd_list, "matrix": cmd_matrix,
             "merge": cmd_merge, "bench": cmd_bench}[args.cmd](args)
@@ -157,8 +177,11 @@ def main(argv=None):
 
 def cmd_bench(args):
     from . import bench
-    return bench.main(runs=args.runs, write=not args.no_write,
-                      command=f"python3 -m harness bench --runs {args.runs}")
+    command = f"python3 -m harness bench --runs {args.runs}"
+    if args.baseline_rom:
+        command += f" --baseline-rom {args.baseline_rom}"
+    return bench.main(runs=args.runs, write=not args.no_write, command=command,
+                      baseline=args.baseline_rom)
 
 
 def _shard(text):

@@ -56,6 +56,7 @@ class Case:
     extra_append: str = ""
     fw_cfg: tuple = field(default=())   # (name, string) pairs
     initrd: bool = True
+    rom: Path = None      # another build of the firmware (a baseline to compare with)
 
     @property
     def id(self):
@@ -129,3 +130,39 @@ def probe_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
             yield Case(engine, fw, Payload("probe", "bz"), t, handoff=handoff)
         yield Case(engine, fw, Payload("probe", "pvh"), t)
         yield Case(engine, fw, Payload("probe", "mb"), t)
+
+
+def nested_subset():
+    """The nested cases `make test` runs (the full set is `make matrix`'s): every toggle set
+    once for mvm with microrig, bzImage and PVH in turn; QEMU KVM beside it on two sets;
+    the probe's hand-off checks through microrig and qboot on every toggle set on both
+    engines; the device suite on two sets."""
+    out = []
+    for i, t in enumerate(ALL_TOGGLES):
+        out.append(Case("nested-mvm", "microrig", Payload("linux", ("bz", "pvh")[i % 2]), t))
+    for t in (ALL_TOGGLES[0], ALL_TOGGLES[-1]):
+        out.append(Case("nested-qemu-kvm", "microrig", Payload("linux", "pvh"), t))
+    for engine in ("nested-mvm", "nested-qemu-kvm"):
+        # The VMM issue's check: both ROMs boot the probe on every toggle set, as on QEMU.
+        for fw, t in itertools.product(("microrig", "qboot"), ALL_TOGGLES):
+            out.append(Case(engine, fw, Payload("probe", "pvh"), t))
+        out += devices_cases(engines=(engine,), firmwares=("microrig",),
+                             toggles=ENGINE_COMPARISON_TOGGLES)
+    return out
+
+
+# Toggle sets on which the device suite's verdicts are compared across engines.
+ENGINE_COMPARISON_TOGGLES = (ALL_TOGGLES[0], ALL_TOGGLES[-1])
+
+
+# The device suite's cases: every device the machine has, virtio-blk and a virtio console,
+# two vCPUs (application-processor start and IPIs).
+DEVICE_VIRTIO = ("blk", "console")
+DEVICE_CPUS = 2
+
+
+def devices_cases(engines=("qemu-tcg", "qemu-kvm", "mvm"),
+                  firmwares=("microrig", "qboot", "seabios"), toggles=ALL_TOGGLES):
+    for engine, fw, t in itertools.product(engines, firmwares, toggles):
+        yield Case(engine, fw, Payload("devices", "pvh"), t, virtio=DEVICE_VIRTIO,
+                   cpus=DEVICE_CPUS)

@@ -24,8 +24,9 @@ class Engine:
     kvm: bool
     # Per-engine timeout scale. TCG is slow per instruction; the nested sandbox runs its
     # inner guests with real KVM on an emulated CPU, where every exit costs about 100 us
-    # and an inner Linux boot takes several seconds (rtc=off adds about 10 s: rtc_cmos
-    # retries while the absent RTC reads 0xff).
+    # and an inner Linux boot takes several seconds; rtc=off adds 10 s on an idle host and
+    # up to 50 s on a loaded one (rtc_cmos retries while the absent RTC reads 0xff, and
+    # every read is an exit).
     timeout_scale: float
     # Runs inside the L1 sandbox (guest/l1/, harness/nested.py) instead of on this host.
     nested: bool = False
@@ -64,9 +65,9 @@ ENGINES = {
     "qemu-tcg": Engine("qemu-tcg", QEMU, ("-accel", "tcg"), False, 1.0),
     "qemu-kvm": Engine("qemu-kvm", QEMU, ("-accel", "kvm"), True, 1.0),
     "mvm": Engine("mvm", str(BUILD / "mvm"), ("-enable-kvm",), True, 1.0),
-    "nested-qemu-kvm": Engine("nested-qemu-kvm", QEMU, ("-accel", "kvm"), True, 2.0, True),
+    "nested-qemu-kvm": Engine("nested-qemu-kvm", QEMU, ("-accel", "kvm"), True, 4.0, True),
     "nested-mvm": Engine("nested-mvm", str(BUILD / "mvm.static"), ("-enable-kvm",), True,
-                         2.0, True),
+                         4.0, True),
 }
 DIRECT_ENGINES = ("qemu-tcg", "qemu-kvm", "mvm")
 NESTED_ENGINES = ("nested-qemu-kvm", "nested-mvm")

@@ -60,13 +60,15 @@ def linux_devices(case):
                                                             key=lambda s: s.device_id)),
     }
     if case.engine_def.kvm:
+        # With kvmclock and the TSC-deadline LAPIC timer Linux never sets up the PIT, so
+        # it cannot tell whether one is there: only the firmware's report judges it.
         exp["kvmclock"] = "1"
-        # With kvmclock and the TSC-deadline LAPIC timer Linux shuts the PIT down.
         exp["pit"] = "absent"
     else:
-        # Linux never probes for a PIT: a present one shows as IRQ 0 ticking, which needs
-        # the PIC's IRQ descriptors too (guest/linux/README.md). Which clock event device
-        # Linux ends up on is not stable under TCG, so the count is what is judged.
+        # Linux never probes for a PIT: a present one shows as IRQ 0 ticking (at least
+        # through the IO-APIC timer check), which needs the PIC's IRQ descriptors too
+        # (guest/linux/README.md). Which clock event device Linux ends up on is not stable
+        # under TCG, so the count is judged.
         exp["irq0_ticks"] = "yes" if t.pit and t.pic else "no"
     return exp
 

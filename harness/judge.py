@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from . import deviations, expect, figures
+from . import deviations, expect, figures, probeargs
 
 # Firmwares that write microrig's report lines; the references print nothing.
 REPORTING_FIRMWARES = ("microrig",)
@@ -15,6 +15,7 @@ class Verdict:
     problems: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
     linux: dict = None
+    checks: dict = field(default_factory=dict)    # probe check id -> PASS/FAIL/SKIP
 
     @property
     def t_init_ms(self):
@@ -28,6 +29,8 @@ def judge(case, result):
     problems = []
     if result.timed_out:
         problems.append(f"killed: {result.killed_why}")
+    for text in result.report.malformed:
+        problems.append(f"malformed report line: {text!r}")
     if case.firmware in REPORTING_FIRMWARES:
         for err in result.report.firmware_errors():
             problems.append(f"firmware error {err.get('code')}: {err.get('what')}")
@@ -36,8 +39,11 @@ def judge(case, result):
         problems += _judge_linux(case, result)
     else:
         problems += _judge_probe(case, result)
+    if case.payload.kind == "devices":
+        problems += _judge_device_outputs(case, result)
+    checks = {check: verdict for verdict, check, _ in result.report.probe_results()}
     return Verdict(case.id, not problems, problems, figures.of(result),
-                   result.report.init_report())
+                   result.report.init_report(), checks)
 
 
 def _judge_linux(case, result):
@@ -75,4 +81,20 @@ def _judge_probe(case, result):
     problems = _against_known(found, known)
     if result.exit_value != (1 if int(done.get("failed", "0")) else 0):
         problems.append(f"probe exit status {result.status} disagrees with its done line {done}")
+    return problems
+
+
+VIRTIO_CONSOLE_LINE = "probe: virtio-console hello"
+
+
+def _judge_device_outputs(case, result):
+    """What the device suite's virtio checks must have left on the host side."""
+    problems = []
+    said = (result.console.text() if not case.toggles.serial
+            else result.files.get("vcon", b"").decode("ascii", "replace"))
+    if VIRTIO_CONSOLE_LINE not in said:
+        problems.append("the harness did not receive the probe's line on the virtio console")
+    image = result.files.get("disk0.img")
+    if image is not None and not probeargs.blk_written_by_probe(image):
+        problems.append("virtio-blk: sector 1 of the disk image does not hold the probe's write")
     return problems

@@ -30,9 +30,18 @@ import batch as l1batch  # noqa: E402
 import l1build  # noqa: E402
 
 QEMU = "qemu-system-x86_64"
-L1_MEM_MB = int(os.environ.get("MICRORIG_L1_MEM", "1536"))
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, str(default))
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError("%s=%s: must be a positive whole number" % (name, value))
+    return int(value)
+
+
+L1_MEM_MB = _env_int("MICRORIG_L1_MEM", 1536)   # MiB
 L1_MEM_MAX_MB = 8192       # a batch needing more is refused rather than risking the host
-L1_SMP = int(os.environ.get("MICRORIG_L1_SMP", "1"))
+L1_SMP = _env_int("MICRORIG_L1_SMP", 1)
 L1_BOOT_TIMEOUT_S = 120     # spawn to "nested: ready"; about 4 s on an idle host
 JOB_GRACE_S = 30            # per job on top of its own timeout: framing, file transfer
 L1_EXIT_NO_KVM = 3          # L1 QEMU status when init found no /dev/kvm (init.c)
@@ -53,13 +62,21 @@ class Result:
     console: list = field(default_factory=list)    # inner stdout lines (guest serial)
     stderr: list = field(default_factory=list)
     debugcon: list = field(default_factory=list)   # lines of the job's debugcon file
+    debugcon_events: list = field(default_factory=list)   # (L1 ms of arrival, line)
     files: dict = field(default_factory=dict)      # host output path -> bytes
     events: list = field(default_factory=list)     # (L1 ms since spawn, "o"/"e", line)
     elapsed_ms: int = None        # L1-side spawn to exit of the inner program
     l1_boot_ms: int = None        # host: L1 QEMU spawn to L1 init ready (same for a batch)
     l1_uptime_ms: int = None      # L1 kernel uptime when init was ready
+    # Host CPU time L1's QEMU used: for the job (begin to end line) and for L1's boot. On a
+    # loaded host these stay put while the wall-clock times above stretch.
+    cpu_ms: int = None
+    peak_rss_kib: int = None      # the inner program's peak RSS (wait4), when it exited
+    l1_boot_cpu_ms: int = None
     l1_log: str = ""              # tail of L1's kernel console, on L1 failures
     nested: bool = True
+    rerun: bool = False           # ran in a second L1 boot after the first one hung or died
+    began: bool = False           # L1 started it (a begin line arrived)
 
     def first_ms(self, prefix):
         """L1 ms from spawn to the first console or stderr line starting with prefix."""
@@ -79,7 +96,7 @@ def available():
         return False, "%s is not installed" % QEMU
     if not shutil.which(os.environ.get("CC", "cc")):
         return False, "no C compiler to build the L1 init"
-    if l1build._cached_kernels():
+    if l1build.cached_kernels():
         return True, ""
     if not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
         return False, "no cached L1 kernel and no apt-get/dpkg-deb to fetch one"
@@ -114,7 +131,9 @@ def l1_argv(kernel, initrd, console_log):
     # and hash tables sized for 1.5 GiB (about 0.3 s) were L1's slowest initcalls.
     cmdline = ["console=ttyS0", "rdinit=/init", "panic=-1", "mitigations=off",
                "tsc=reliable", "cryptomgr.notests", "thash_entries=2048",
-               "uhash_entries=2048"]
+               "uhash_entries=2048",
+               # L1 has no RTC driver: its init sets the clock from this (init.c).
+               "l1.epoch=%d" % int(time.time())]
     khz = _host_tsc_khz()
     if khz:
         cmdline.append("tsc_early_khz=%d" % khz)
@@ -162,7 +181,25 @@ class _Run:
         self.ready = self.halted = self.done = False
         self.problems = []        # module / kvm failures reported by L1
         self.current = None
-        self.l1_boot_ms = self.l1_uptime_ms = None
+        self.l1_boot_ms = self.l1_uptime_ms = self.l1_boot_cpu_ms = None
+        self.pid = self.cpu_at_begin = None
+        self.last_step = 0.0      # host time of the last ready/begin/end line
+
+    def step_deadline(self):
+        """When L1 must have said something next: a job gets its own timeout (enforced
+        inside L1) plus grace; between jobs, the grace alone. Silence beyond it means L1
+        itself hangs (seen once: an idle L1 under TCG that never woke up again)."""
+        ent = self.by_inner.get(self.current)
+        return self.last_step + (ent[0].timeout_s if ent else 0) + JOB_GRACE_S
+
+    def cpu_ms(self):
+        """User + system CPU ms of L1's QEMU so far (/proc/PID/stat fields 14 and 15)."""
+        try:
+            with open("/proc/%d/stat" % self.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+        except (OSError, TypeError, IndexError, ValueError):
+            return None
 
     def line(self, text):
         if not text.startswith("nested: "):
@@ -177,16 +214,22 @@ class _Run:
         if topic in ("o", "e") and ent:
             ent[1].events.append((int(kv.get("ms", 0)), topic, body))
             (ent[1].console if topic == "o" else ent[1].stderr).append(body)
-        elif topic == "fx" and ent:
-            self.hex.setdefault((kv["id"], int(kv["n"])), []).append(body.strip())
+        elif topic in ("fx", "dx") and ent:   # whole file after the job / live FIFO chunk
+            ms = int(kv.get("ms", -1))
+            self.hex.setdefault((kv["id"], int(kv["n"])), []).append((ms, body.strip()))
         elif topic == "begin" and ent:
             self.current = kv["id"]
+            self.last_step = time.monotonic()
+            ent[1].began = True
+            self.cpu_at_begin = self.cpu_ms()
         elif topic == "end" and ent:
             self._end(ent, kv)
         elif topic == "ready":
             self.ready = True
+            self.last_step = time.monotonic()
             self.l1_boot_ms = int((time.monotonic() - self.t_spawn) * 1000)
             self.l1_uptime_ms = int(kv.get("uptime_ms", 0))
+            self.l1_boot_cpu_ms = self.cpu_ms()
         elif topic == "module" and kv.get("state") != "loaded":
             self.problems.append("module %s %s: %s" % (kv.get("name"), kv.get("state"),
                                                        head.partition("what=")[2]))
@@ -200,10 +243,15 @@ class _Run:
     def _end(self, ent, kv):
         job, res, outs = ent
         self.current = None
+        self.last_step = time.monotonic()
         res.elapsed_ms = int(kv.get("ms", 0))
+        cpu = self.cpu_ms()
+        if cpu is not None and self.cpu_at_begin is not None:
+            res.cpu_ms = cpu - self.cpu_at_begin
         status = kv.get("status")
         if status == "exit":
             res.status = int(kv["exit"])
+            res.peak_rss_kib = int(kv.get("rss_kib", 0)) or None
         elif status == "timeout":
             res.error = "timed out after %g s inside L1" % job.timeout_s
         elif status == "signal":
@@ -215,13 +263,27 @@ class _Run:
             chunks = self.hex.pop((kv["id"], n), None)
             if chunks is None:
                 continue
-            data = bytes.fromhex("".join(chunks))
+            data = bytes.fromhex("".join(h for _, h in chunks))
             res.files[host] = data
             _write_back(host, data, res)
             if host == dbg or (dbg is None and n == 0):
-                res.debugcon = data.decode("latin-1").splitlines()
+                res.debugcon_events = _timed_lines(chunks, res.elapsed_ms)
+                res.debugcon = [text for _, text in res.debugcon_events]
         if self.on_result:
             self.on_result(res)
+
+
+def _timed_lines(chunks, end_ms):
+    """Lines of a stream of (ms, hex) chunks, each stamped with the arrival of its end;
+    chunks without a time (a file sent whole after the job) get the job's end."""
+    events, partial = [], b""
+    for ms, hexdata in chunks:
+        ms = ms if ms >= 0 else (end_ms or 0)
+        *lines, partial = (partial + bytes.fromhex(hexdata)).split(b"\n")
+        events += [(ms, line.decode("latin-1").rstrip("\r")) for line in lines]
+    if partial:
+        events.append((end_ms or 0, partial.decode("latin-1").rstrip("\r")))
+    return events
 
 
 def _write_back(host, data, res):
@@ -270,10 +332,26 @@ def _tail(path, n=40):
 
 
 def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=None):
-    """Run jobs in one L1 boot; one Result per job, in order. Never hangs: L1 as a whole
-    is killed after boot_timeout_s plus each job's timeout plus a grace period.
+    """Run jobs in one L1 boot; one Result per job, in order. Never hangs: L1 is killed
+    when it does not boot within boot_timeout_s, or falls silent longer than the current
+    job's timeout plus a grace period. If L1 hangs or dies after booting, the jobs it had
+    not started yet run in one more L1 boot (their results say rerun=True).
     on_result(result), if given, is called as each job ends inside L1 (for progress)."""
     jobs = [_as_job(j, timeout_s) for j in jobs]
+    results = _run_once(jobs, timeout_s, boot_timeout_s, on_result)
+    again = [i for i, r in enumerate(results)
+             if r.error and not r.began and r.l1_boot_ms is not None]
+    if again and len(again) < len(results):
+        log("L1 failed after %d of %d jobs; running the other %d in a new L1 boot" % (
+            len(results) - len(again), len(results), len(again)))
+        for i, res in zip(again, _run_once([jobs[i] for i in again], timeout_s,
+                                            boot_timeout_s, on_result)):
+            res.rerun = True
+            results[i] = res
+    return results
+
+
+def _run_once(jobs, timeout_s, boot_timeout_s, on_result):
     results = [Result(j.id) for j in jobs]
     if not jobs:
         return results
@@ -301,34 +379,64 @@ def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=No
         if not run.by_inner:
             return results
         initrd = os.path.join(tmp, "initrd.cpio")
-        b.write(initrd + ".batch")
-        pieces = [parts["base"]] + ([parts["qemu"]] if b.uses_qemu else []) + [initrd + ".batch"]
-        with open(initrd, "wb") as out:   # the kernel unpacks concatenated archives in order
-            for piece in pieces:
-                with open(piece, "rb") as inp:
-                    shutil.copyfileobj(inp, out, 1 << 20)
+        try:
+            _assemble_initrd(initrd, parts, b)
+        except OSError as e:
+            for _, res, _ in run.by_inner.values():
+                res.error = "cannot assemble L1's initrd: %s" % e
+            return results
         if l1_mem_mb(initrd) > L1_MEM_MAX_MB:
             for _, res, _ in run.by_inner.values():
-                res.error = "the batch's files (%d MB) do not fit in L1's RAM" % (
-                    os.path.getsize(initrd) >> 20)
+                res.error = "L1 would need %d MiB of RAM for this batch (%d MB of files);" \
+                    " the limit is %d MiB" % (l1_mem_mb(initrd), os.path.getsize(initrd) >> 20,
+                                             L1_MEM_MAX_MB)
             return results
         console = os.path.join(tmp, "l1-console.log")
-        _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s)
+        _boot_and_run(l1_argv(parts["kernel"], initrd, console), run, jobs, boot_timeout_s,
+                      os.path.join(tmp, "l1-qemu.stderr"))
         _finish(run, results, console)
-        if os.environ.get("MICRORIG_L1_LOG"):   # keep L1's kernel log for diagnosis
+        if os.environ.get("MICRORIG_L1_LOG") and os.path.exists(console):   # for diagnosis
             shutil.copyfile(console, os.environ["MICRORIG_L1_LOG"])
     return results
 
 
-def _boot_and_run(argv, run, jobs, boot_timeout_s):
-    budget = {j.id: j.timeout_s + JOB_GRACE_S for j in jobs}
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+def _assemble_initrd(initrd, parts, b):
+    """base + (qemu) + this batch: the kernel unpacks concatenated archives in order."""
+    b.write(initrd + ".batch")
+    pieces = [parts["base"]] + ([parts["qemu"]] if b.uses_qemu else []) + [initrd + ".batch"]
+    with open(initrd, "wb") as out:
+        for piece in pieces:
+            with open(piece, "rb") as inp:
+                shutil.copyfileobj(inp, out, 1 << 20)
+
+
+PR_SET_PDEATHSIG = 1   # prctl(2): signal sent to the child when its parent thread dies
+
+
+def _die_with_parent():
+    """In the child before exec: if the harness is killed outright (SIGKILL, no finally),
+    L1's QEMU must not run on alone."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _boot_and_run(argv, run, jobs, boot_timeout_s, stderr_path):
+    # L1 QEMU's stderr goes to a file: a pipe nobody reads during the run could fill up.
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=err, start_new_session=True,
+                                preexec_fn=_die_with_parent)
     run.t_spawn = t0 = time.monotonic()
-    total = boot_timeout_s + sum(budget.values())
+    run.pid = proc.pid
+    total = boot_timeout_s + sum(j.timeout_s + JOB_GRACE_S for j in jobs)
 
     def deadline():
-        return t0 + (total if run.ready else boot_timeout_s)
+        if not run.ready:
+            return t0 + boot_timeout_s
+        return min(t0 + total, run.step_deadline())
     try:
         run.finished_in_time = _read_lines(proc, run, deadline)
     finally:
@@ -336,25 +444,28 @@ def _boot_and_run(argv, run, jobs, boot_timeout_s):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         run.qemu_status = proc.returncode
-        run.qemu_stderr = proc.stderr.read().decode(errors="replace").strip()
+        run.qemu_stderr = Path(stderr_path).read_text(errors="replace").strip()
         proc.stdout.close()
-        proc.stderr.close()
 
 
 def _finish(run, results, console):
     """Give every job without an end line a reason, and every result the L1 timings."""
-    if not run.ready:
-        why = "; ".join(run.problems) or ("L1 did not boot to its init within the timeout"
-                                          if not run.finished_in_time
-                                          else "L1 exited before its init was ready")
+    if run.problems:
+        why = "no KVM in L1: " + "; ".join(run.problems)
+    elif not run.ready and not run.finished_in_time:
+        why = "L1 did not boot to its init within the timeout"
+    elif not run.ready:
+        why = "L1 exited before its init was ready"
     elif not run.finished_in_time:
-        why = "the whole L1 run exceeded its host-side timeout"
+        why = "L1 stopped responding (no result line within the job's timeout + %d s)" % (
+            JOB_GRACE_S)
     else:
         why = "L1 ended before this job finished"
     if run.qemu_stderr:
         why += " (L1 QEMU: %s)" % run.qemu_stderr.splitlines()[-1]
     for job, res, _ in run.by_inner.values():
         res.l1_boot_ms, res.l1_uptime_ms = run.l1_boot_ms, run.l1_uptime_ms
+        res.l1_boot_cpu_ms = run.l1_boot_cpu_ms
         if res.elapsed_ms is None and res.error is None:
             res.error = why
             res.l1_log = _tail(console)
@@ -376,12 +487,13 @@ def main(argv):
                         on_result=lambda r: log("%s ended: status=%s elapsed_ms=%s" % (
                             r.id, r.status, r.elapsed_ms)))
     for r in results:
-        for _, tag, text in r.events:
-            print("%s %s" % ("|" if tag == "o" else "!", text))
-        for line in r.debugcon:
-            print("debugcon: " + line)
-        print("nested: id=%s status=%s elapsed_ms=%s l1_boot_ms=%s%s" % (
-            r.id, r.status, r.elapsed_ms, r.l1_boot_ms, " error=%s" % r.error if r.error else ""))
+        for ms, tag, text in r.events:
+            print("%7d %s %s" % (ms, "|" if tag == "o" else "!", text))
+        for ms, line in r.debugcon_events:
+            print("%7d d %s" % (ms, line))
+        print("nested: id=%s status=%s elapsed_ms=%s cpu_ms=%s l1_boot_ms=%s l1_boot_cpu_ms=%s%s"
+              % (r.id, r.status, r.elapsed_ms, r.cpu_ms, r.l1_boot_ms, r.l1_boot_cpu_ms,
+                 " error=%s" % r.error if r.error else ""))
         if r.l1_log:
             print(r.l1_log)
     last = results[-1]

@@ -8,11 +8,12 @@ from .paths import BUILD
 # Form -> file name, per payload kind.
 _LINUX = {"bz": "bzImage", "pvh": "vmlinux"}
 _PROBE = {"bz": "probe.bzImage", "pvh": "probe.pvh", "mb": "probe.mb"}
+# "devices" is the probe too, with its device suite switched on (probe.suite=devices).
 
 
 @dataclass(frozen=True)
 class Payload:
-    kind: str   # "linux" or "probe"
+    kind: str   # "linux", "probe" (hand-off checks) or "devices" (the device suite too)
     form: str   # "bz", "pvh" or "mb"
     # Another file in this form (a bad-input variant, a kernel under test); None = ours.
     file: Path = None

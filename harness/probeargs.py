@@ -5,6 +5,7 @@ generator is guest/probe/mkinitrd.py, imported here so that both sides share one
 """
 
 import importlib.util
+import time
 import zlib
 
 from .paths import ROOT
@@ -25,7 +26,25 @@ def _mkinitrd():
     return module
 
 
-_PATTERN = _mkinitrd().pattern(INITRD_BYTES)
+_MKINITRD = _mkinitrd()
+_PATTERN = _MKINITRD.pattern(INITRD_BYTES)
+
+
+def pattern(size):
+    """The probe's test pattern (guest/probe/README.md), for initrds and disk images."""
+    return _MKINITRD.pattern(size)
+
+
+SECTOR = 512
+# Under nested KVM on TCG the guest's view of time is off by 10-50% against the PIT
+# (guest/probe/README.md): rate checks there get this tolerance, in percent.
+NESTED_RATE_TOLERANCE = 60
+
+
+def blk_written_by_probe(image):
+    """The device suite writes sector 1 as the inverted pattern (guest/probe/README.md)."""
+    want = bytes(b ^ 0xFF for b in pattern(SECTOR))
+    return image[SECTOR:2 * SECTOR] == want
 
 
 def expected_entry(case):
@@ -42,11 +61,23 @@ def cmdline(case):
     entry = expected_entry(case)
     if entry:
         args.append(f"probe.entry={entry}")
+    if case.payload.kind == "devices":
+        args += device_suite_args(case)
     if case.extra_append:
         args.append(case.extra_append)
     text = " ".join(args)
     # The CRC covers everything before it: what an engine appends after it does not count.
     return f"{text} probe.crc={zlib.crc32(text.encode()):08x}"
+
+
+def device_suite_args(case):
+    t = case.toggles
+    args = ["probe.suite=devices", f"probe.pit={t.pit:d}", f"probe.pic={t.pic:d}",
+            f"probe.rtc={t.rtc:d}", f"probe.serial={t.serial:d}", "probe.ioapic=1",
+            f"probe.epoch={int(time.time())}"]
+    if case.engine_def.nested:
+        args.append(f"probe.rate_tolerance={NESTED_RATE_TOLERANCE}")
+    return args
 
 
 def initrd(case, workdir):

@@ -92,6 +92,7 @@ class Report:
     """All the report lines of one run, grouped for the checks."""
 
     lines: list = field(default_factory=list)
+    malformed: list = field(default_factory=list)   # texts that broke the grammar
 
     def of(self, source, topic=None):
         return [l for l in self.lines if l.source == source and (topic is None or l.topic == topic)]
@@ -121,8 +122,10 @@ class Report:
 
     # Probe view --------------------------------------------------------------
     def probe_results(self):
-        """[(verdict, check, what)] for PASS/FAIL/SKIP lines."""
-        return [(l.topic, l.get("check"), l.get("what", ""))
+        """[(verdict, check, what)] for PASS/FAIL/SKIP lines; `what` carries the line's
+        detail (what was seen) when it has one."""
+        return [(l.topic, l.get("check"),
+                 l.get("what", "") + (f" ({l.get('detail')})" if l.get("detail") else ""))
                 for l in self.lines if l.source == "probe" and l.topic in ("PASS", "FAIL", "SKIP")]
 
     def probe_done(self):

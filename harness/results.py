@@ -46,6 +46,8 @@ def record(case, runs, skip_reason=""):
     rec["runs"] = len(runs)
     rec["problems"] = failed[0].problems if failed else []
     rec["linux"] = runs[-1].linux
+    rec["checks"] = runs[-1].checks
+    rec["nested"] = case.engine_def.nested
     rec["figures"] = summarise([v.figures for v in runs])
     return rec
 

@@ -7,6 +7,7 @@ and so is an engine that reports a KVM internal error (QEMU pauses the VM then a
 wait forever).
 """
 
+import ctypes
 import os
 import selectors
 import signal
@@ -17,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import linuxargs, probeargs
-from .report import Report, report_from
+from .report import Report, ReportError, parse_line
 
 DEBUGCON_PORT = "0x402"
 EXIT_PORT = "0xf4"
-BLK_IMAGE_BYTES = 1 << 20
+BLK_IMAGE_BYTES = 64 * 1024
 
 # Lines on the engine's stderr after which the guest can make no more progress.
 _FATAL_STDERR = ("KVM internal error", "emulation failure")
@@ -29,7 +30,7 @@ _FATAL_STDERR = ("KVM internal error", "emulation failure")
 # Base timeouts in seconds per payload kind, scaled per engine (engines.timeout_scale).
 # Linux under TCG reaches init in about 1.5 s; rtc=off costs about 1 s more (rtc_cmos
 # retries while the absent RTC reads 0xff) and the machine may be loaded by parallel cases.
-TIMEOUT_S = {"linux": 30.0, "probe": 20.0}
+TIMEOUT_S = {"linux": 30.0, "probe": 20.0, "devices": 40.0}
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Result:
     stderr: Channel
     report: Report
     peak_rss_kib: int = 0
+    files: dict = field(default_factory=dict)   # RETURNED_FILES: name -> bytes
 
     @property
     def exit_value(self):
@@ -97,7 +99,7 @@ def build_command(case, workdir, binary=None):
             *engine.accel, *engine.cpu_args(),
             "-m", f"{case.mem_mb}m", "-smp", str(case.cpus),
             "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-            "-bios", str(case.firmware_def.path),
+            "-bios", str(case.rom or case.firmware_def.path),
             "-chardev", "stdio,id=con0",
             "-chardev", f"file,id=dbg,path={workdir / 'debugcon'}",
             "-device", f"isa-debugcon,iobase={DEBUGCON_PORT},chardev=dbg",
@@ -105,7 +107,7 @@ def build_command(case, workdir, binary=None):
     if t.serial:
         argv += ["-serial", "chardev:con0"]
     for i, dev in enumerate(case.virtio_devices()):
-        argv += _virtio_args(dev, i, workdir)
+        argv += _virtio_args(dev, i, workdir, case)
     if case.handoff:
         argv += ["-fw_cfg", f"name=opt/microrig/boot,string={case.handoff}"]
     for name, value in case.fw_cfg:
@@ -117,29 +119,36 @@ def build_command(case, workdir, binary=None):
     return argv
 
 
-def _virtio_args(dev, index, workdir):
+# Files of a run's work folder that come back in Result.files: disk images (a guest may
+# have written them) and the virtio console's output when the UART holds the console.
+RETURNED_FILES = ("disk*.img", "vcon")
+
+
+def _virtio_args(dev, index, workdir, case):
     if dev == "blk":
         image = workdir / f"disk{index}.img"
         if not image.exists():
-            with open(image, "wb") as f:
-                f.write(disk_pattern(BLK_IMAGE_BYTES))
+            # The probe's test pattern: its device suite reads sector 0 and writes sector 1.
+            image.write_bytes(probeargs.pattern(BLK_IMAGE_BYTES))
         return ["-drive", f"id=blk{index},file={image},format=raw,if=none",
                 "-device", f"virtio-blk-device,drive=blk{index}"]
     if dev == "console":
+        # The console when there is no UART; else a second console to a file.
+        chardev = "con0"
+        extra = []
+        if case.toggles.serial:
+            chardev = "vcon"
+            extra = ["-chardev", f"file,id=vcon,path={workdir / 'vcon'}"]
         # One port and no control queue: with QEMU's default of 31 ports the guest drops
         # console output until the control-queue handshake, which under TCG can come after
         # init has started (guest/linux/README.md).
-        return ["-device", "virtio-serial-device,max_ports=1",
-                "-device", "virtconsole,chardev=con0"]
+        return extra + ["-device", "virtio-serial-device,max_ports=1",
+                        "-device", f"virtconsole,chardev={chardev}"]
     raise ValueError(f"unknown virtio device {dev!r}")
 
 
-def disk_pattern(size):
-    """Deterministic disk contents: each 512-byte sector starts with its own number."""
-    out = bytearray(size)
-    for lba in range(size // 512):
-        out[lba * 512:lba * 512 + 16] = f"MICRORIG{lba:08d}".encode()
-    return bytes(out)
+def _returned_files(workdir):
+    return {f.name: f.read_bytes() for pattern in RETURNED_FILES for f in workdir.glob(pattern)}
 
 
 def kernel_cmdline(case):
@@ -176,7 +185,9 @@ def run(case, timeout=None, binary=None, extra_args=()):
         keep_fd = os.open(fifo, os.O_WRONLY)
         argv = build_command(case, workdir, binary) + list(extra_args)
         try:
-            return _spawn_and_collect(case, argv, dbg_fd, timeout)
+            result = _spawn_and_collect(case, argv, dbg_fd, timeout)
+            result.files = _returned_files(workdir)
+            return result
         finally:
             os.close(keep_fd)
             os.close(dbg_fd)
@@ -186,7 +197,8 @@ def _spawn_and_collect(case, argv, dbg_fd, timeout):
     console, debugcon, stderr = Channel("console"), Channel("debugcon"), Channel("stderr")
     t0 = time.monotonic_ns()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_die_with_parent)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, console)
     sel.register(proc.stderr, selectors.EVENT_READ, stderr)
@@ -221,7 +233,7 @@ def _spawn_and_collect(case, argv, dbg_fd, timeout):
     for ch in (console, debugcon, stderr):
         ch.close(elapsed)
     sel.close()
-    report = Report(sorted(_channel_reports(console, debugcon, stderr), key=lambda l: l.t_ns))
+    report = _report_of(console, debugcon, stderr)
     return Result(case.id, argv, None if killed_why else status, bool(killed_why),
                   killed_why, elapsed, console, debugcon, stderr, report, rss_kib)
 
@@ -274,10 +286,12 @@ def _from_nested(case, argv, res):
         stderr.lines.append((elapsed, f"nested: {res.error}"))
         if res.l1_log:
             stderr.lines += [(elapsed, f"L1: {t}") for t in res.l1_log.splitlines()[-20:]]
-    report = Report(sorted(_channel_reports(console, debugcon, stderr), key=lambda l: l.t_ns))
+    report = _report_of(console, debugcon, stderr)
     killed = res.status is None
+    # Only output files come back from L1 (a disk image's writes stay there).
+    files = {Path(p).name: data for p, data in res.files.items() if Path(p).name == "vcon"}
     return Result(case.id, argv, res.status, killed, res.error or "" if killed else "",
-                  elapsed, console, debugcon, stderr, report)
+                  elapsed, console, debugcon, stderr, report, res.peak_rss_kib or 0, files)
 
 
 # Which channel is authoritative for each source: the firmware and the probe write the
@@ -286,11 +300,22 @@ _SOURCE_CHANNEL = {"microrig": "debugcon", "probe": "debugcon", "init": "console
                    "mvm": "stderr"}
 
 
-def _channel_reports(*channels):
+def _report_of(*channels):
+    """The run's Report: each source's lines from its own channel, in arrival order.
+    A line that breaks the grammar on its source's channel is kept as malformed (the
+    judge fails the case on it); elsewhere (a payload's free text) it is ignored."""
+    lines, malformed = [], []
     for ch in channels:
-        for line in report_from(ch.lines).lines:
-            if _SOURCE_CHANNEL.get(line.source) == ch.name:
-                yield line
+        for t_ns, text in ch.lines:
+            try:
+                line = parse_line(text, t_ns)
+            except ReportError:
+                if ch.name == "debugcon" or text.startswith(("init:", "mvm:")):
+                    malformed.append(text)
+                continue
+            if line is not None and _SOURCE_CHANNEL.get(line.source) == ch.name:
+                lines.append(line)
+    return Report(sorted(lines, key=lambda l: l.t_ns), malformed)
 
 
 def _drain(fd, channel, t_ns):
@@ -302,6 +327,16 @@ def _drain(fd, channel, t_ns):
         if not data:
             return
         channel.feed(data, t_ns)
+
+
+PR_SET_PDEATHSIG = 1     # prctl(2): signal to get when the parent thread dies
+
+
+def _die_with_parent():
+    """In the child, before exec: a harness that is killed must not leave engines behind
+    (they run in their own session, out of reach of the terminal's signals)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _kill(proc):

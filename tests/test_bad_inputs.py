@@ -10,18 +10,36 @@ import pytest
 from harness import badinputs, runner
 
 DEADLINE_S = 10
-ENGINES = ("qemu-tcg", "qemu-kvm")
-PARAMS = [(bad, engine) for engine in ENGINES for bad in badinputs.CORPUS]
+ENGINES = ("qemu-tcg", "qemu-kvm", "nested-qemu-kvm")
+PARAMS = [pytest.param(bad, engine, id=f"{engine}-{bad.name}",
+                       marks=[pytest.mark.xdist_group("nested")] if engine.startswith("nested")
+                       else [])
+          for engine in ENGINES for bad in badinputs.CORPUS]
 
 
-@pytest.mark.parametrize("bad,engine", PARAMS,
-                         ids=[f"{engine}-{bad.name}" for bad, engine in PARAMS])
-def test_bad_input_is_refused_clearly(bad, engine, tmp_path):
+@pytest.fixture(scope="module")
+def nested_refusals(tmp_path_factory):
+    """Every bad input under nested QEMU KVM, in one L1 boot: {name: Result}."""
+    workdir = tmp_path_factory.mktemp("bad-nested")
+    cases = {bad.name: badinputs.make_case(bad, "nested-qemu-kvm", workdir)
+             for bad in badinputs.CORPUS}
+    why = next(iter(cases.values())).skip_reason()
+    if why:
+        pytest.skip(why)
+    done = runner.run_nested(list(cases.values()), timeout=DEADLINE_S)
+    return {name: done[case.id] for name, case in cases.items()}
+
+
+@pytest.mark.parametrize("bad,engine", PARAMS)
+def test_bad_input_is_refused_clearly(bad, engine, tmp_path, request):
     case = badinputs.make_case(bad, engine, tmp_path)
     why = case.skip_reason()
     if why:
         pytest.skip(why)
-    result = runner.run(case, timeout=DEADLINE_S)
+    if case.engine_def.nested:
+        result = request.getfixturevalue("nested_refusals")[bad.name]
+    else:
+        result = runner.run(case, timeout=DEADLINE_S)
     assert not result.timed_out, f"{bad.name}: no exit within {DEADLINE_S} s\n{result.tail()}"
     refusals = bad.refusals()
     if len(refusals) > 1 and not result.report.of("microrig"):

@@ -75,6 +75,7 @@ def test_memory_far_below_ram_fails():
 
 def test_kvm_engines_expect_kvmclock():
     assert linux_devices(case(engine="qemu-kvm"))["kvmclock"] == "1"
+    assert linux_devices(case(engine="nested-mvm"))["kvmclock"] == "1"
     assert "kvmclock" not in linux_devices(case(engine="qemu-tcg"))
 
 

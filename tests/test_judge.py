@@ -54,3 +54,14 @@ def test_linux_deviation_is_asserted_by_toggles():
     assert judge(c, result_of(c, [], None)).passed
     other = Case("qemu-tcg", "seabios", Payload("linux", "bz"), Toggles.parse("pit1-pic1-rtc1-ser0"))
     assert not judge(other, result_of(other, [], None)).passed
+
+
+def test_engine_comparison_accepts_listed_differences_only():
+    from harness.deviations import compare_engines
+    same = {"uart-scratch": "PASS", "kvmclock-cpuid": "PASS"}
+    problems, seen = compare_engines({"qemu-tcg": {"uart-scratch": "PASS", "kvmclock-cpuid": "SKIP"},
+                                      "nested-mvm": same, "nested-qemu-kvm": same})
+    assert problems == [] and seen == {"kvmclock-cpuid"}
+    problems, _ = compare_engines({"qemu-tcg": {"uart-scratch": "FAIL"},
+                                   "nested-mvm": {"uart-scratch": "PASS"}})
+    assert problems == ["uart-scratch: engines disagree: nested-mvm PASS, qemu-tcg FAIL"]

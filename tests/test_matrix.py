@@ -1,7 +1,8 @@
 """The conformance matrix: every engine x firmware x payload form x toggle set.
 
 Linux cases boot the guest to its init, which reports what Linux sees; probe cases boot the
-bare-metal probe, which checks the hand-off line by line. Both are judged against the
+bare-metal probe, which checks the hand-off line by line; devices cases run the probe's
+device suite, which drives every microvm device like a driver. Both are judged against the
 expected-device model (harness/expect.py), microrig's own report included, with the known
 deviations of harness/deviations.py asserted. A case that cannot run here is skipped with
 its reason (no KVM that can run Linux, an engine that cannot start, ...).
@@ -10,10 +11,10 @@ its reason (no KVM that can run Linux, an engine that cannot start, ...).
 import pytest
 
 from harness import runner
-from harness.cases import linux_cases, probe_cases
+from harness.cases import devices_cases, linux_cases, probe_cases
 from harness.judge import judge
 
-CASES = list(linux_cases()) + list(probe_cases())
+CASES = [*linux_cases(), *probe_cases(), *devices_cases()]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

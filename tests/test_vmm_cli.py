@@ -24,8 +24,15 @@ BAD = [
     ("device-unknown", ["-device", "e1000"], "unsupported device 'e1000'"),
     ("display-gtk", ["-display", "gtk"], "only -display none"),
     ("missing-arg", ["-kernel"], "-kernel: requires an argument"),
-    ("kernel-missing", ["-kernel", "/nonexistent/k"], None),
-    ("bios-missing", ["-bios", "/nonexistent/bios.rom"], None),
+    ("kernel-missing", ["-kernel", "/nonexistent/k"],
+     "-kernel /nonexistent/k: could not open kernel file: No such file or directory"),
+    ("bios-missing", ["-bios", "/nonexistent/bios.rom"],
+     "-bios /nonexistent/bios.rom: could not load PC BIOS: No such file or directory"),
+    ("initrd-missing", ["-kernel", "/dev/null", "-initrd", "/nonexistent/i"],
+     "-initrd /nonexistent/i: could not open"),
+    ("drive-missing", ["-drive", "id=d,file=/nonexistent/d.img,format=raw,if=none",
+                       "-device", "virtio-blk-device,drive=d"], "-drive id=d,file=/nonexistent/d.img"),
+    ("fw-cfg-file-missing", ["-fw_cfg", "name=opt/x,file=/nonexistent/f"], "-fw_cfg name=opt/x"),
 ]
 
 

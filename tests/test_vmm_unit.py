@@ -22,7 +22,8 @@ def test_vmm_unit(name, flavour):
     env = dict(os.environ,
                ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99",
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=98")
-    r = subprocess.run([str(binary)], capture_output=True, text=True, timeout=60, env=env)
+    r = subprocess.run([str(binary)], capture_output=True, text=True, timeout=60, env=env,
+                       cwd=ROOT)
     failures = [line for line in r.stdout.splitlines() if line.startswith("FAIL")]
     assert r.returncode == 0, (
         f"{name} ({flavour}) exited {r.returncode}\n" + "\n".join(failures) +

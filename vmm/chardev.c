@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -33,6 +34,15 @@ static void restore_tty(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
 }
 
+/* SIGINT/SIGTERM/SIGHUP: put the terminal back before dying (atexit does not run then). */
+static void terminate(int sig)
+{
+	static const char msg[] = "mvm: terminating on a signal\n";
+	restore_tty();
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(128 + sig);
+}
+
 /* Raw input so the guest sees every key; ISIG stays on so ^C still stops mvm. */
 static void stdio_raw(void)
 {
@@ -40,6 +50,10 @@ static void stdio_raw(void)
 		return;
 	tty_saved = true;
 	atexit(restore_tty);
+	struct sigaction sa = { .sa_handler = terminate };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	struct termios t = saved_tty;
 	t.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
 	t.c_oflag |= OPOST | ONLCR;

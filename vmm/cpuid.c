@@ -21,6 +21,7 @@
 #define CPUID_1_EBX_APIC_ID_SHIFT 24
 #define CPUID_1_EBX_COUNT_SHIFT   16
 #define CPUID_1_EDX_HTT           (1u << 28)
+#define CPUID_1_ECX_TSC_DEADLINE  (1u << 24)	/* LAPIC timer TSC-deadline mode */
 #define CPUID_1_ECX_HYPERVISOR    (1u << 31)	/* guests look for the KVM leaves only then */
 
 enum cpuid_reg { EAX, EBX, ECX, EDX };
@@ -109,6 +110,11 @@ void cpuid_prepare(struct vm *vm)
 	struct kvm_cpuid_entry2 *leaf1 = find_leaf(c, CPUID_LEAF_FEATURES, 0);
 	if (leaf1)
 		leaf1->ecx |= CPUID_1_ECX_HYPERVISOR;
+	/* KVM emulates the TSC-deadline timer in its LAPIC but leaves the bit out of the
+	 * supported set; QEMU adds it when the capability is there, and so must we: with it,
+	 * Linux takes its tick from the LAPIC and leaves the PIT alone, as under QEMU. */
+	if (leaf1 && ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0)
+		leaf1->ecx |= CPUID_1_ECX_TSC_DEADLINE;
 	for (int i = 0; i < vm->opt->nfeatures; i++)
 		for (size_t k = 0; k < ARRAY_SIZE(features); k++)
 			if (!strcmp(features[k].name, vm->opt->features[i].name))

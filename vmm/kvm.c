@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -25,14 +26,11 @@ void kvm_create_vm(struct vm *vm)
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		die("KVM_CREATE_VM: %s", strerror(errno));
-	/* Intel needs these below 4 GiB; QEMU reserves the same 16 KiB in the e820. */
+	/* Intel without unrestricted guest needs these below 4 GiB (QEMU reserves the same
+	 * 16 KiB in the e820); other KVMs may refuse them, which does no harm. */
 	uint64_t identity = MACHINE_IDENTITY_MAP;
-	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity) < 0 && errno != EINVAL &&
-	    errno != ENOTTY)
-		die("KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)MACHINE_TSS_ADDR) < 0 &&
-	    errno != EINVAL && errno != ENOTTY)
-		die("KVM_SET_TSS_ADDR: %s", strerror(errno));
+	(void)ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
+	(void)ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)MACHINE_TSS_ADDR);
 }
 
 void kvm_enable_split_irqchip(struct vm *vm)
@@ -65,6 +63,25 @@ void kvm_signal_msi(struct vm *vm, uint64_t addr, uint32_t data)
 	};
 	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
 		warn("KVM_SIGNAL_MSI: %s", strerror(errno));
+}
+
+int kvm_mmio_eventfd(struct vm *vm, uint64_t addr, uint32_t value)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	struct kvm_ioeventfd io = {
+		.datamatch = value,
+		.addr = addr,
+		.len = 4,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static void ioapic_deliver(void *opaque, uint64_t addr, uint32_t data)

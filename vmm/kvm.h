@@ -14,5 +14,8 @@ void kvm_create_vm(struct vm *vm);
 void kvm_enable_split_irqchip(struct vm *vm);
 void kvm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size, void *host);
 void kvm_signal_msi(struct vm *vm, uint64_t addr, uint32_t data);
+/* An eventfd that KVM signals on a 4-byte MMIO write of value to addr, without an exit to
+ * user space; -1 when KVM cannot (the write then exits as usual). */
+int kvm_mmio_eventfd(struct vm *vm, uint64_t addr, uint32_t value);
 
 #endif

@@ -18,15 +18,22 @@
 #define MULTIBOOT_SEARCH      8192	/* the header lies in the first 8 KiB, 4-aligned */
 #define BOOTORDER_MAX         64
 
-static bool is_multiboot(const uint8_t *k, size_t size)
+/* The offset of a Multiboot header (magic, flags, checksum summing to 0) in the first
+ * 8 KiB, 4-aligned, with room for its 12 words; -1 if none. */
+static long find_multiboot(const uint8_t *k, size_t size)
 {
-	size_t end = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
-	for (size_t off = 0; off + 12 <= end; off += 4) {
+	for (size_t off = 0; off < MULTIBOOT_SEARCH - 48 && off + 48 <= size; off += 4) {
 		uint32_t magic = get_le32(k + off), flags = get_le32(k + off + 4);
 		if (magic == MULTIBOOT_MAGIC && magic + flags + get_le32(k + off + 8) == 0)
-			return true;
+			return (long)off;
 	}
-	return false;
+	return -1;
+}
+
+static bool is_multiboot_file(const uint8_t *k, size_t size)
+{
+	bool bzimage = size >= LOADER_HDRS_OFFSET + 6 && get_le32(k + LOADER_HDRS_OFFSET) == LOADER_HDRS_MAGIC;
+	return !bzimage && find_multiboot(k, size) >= 0;
 }
 
 int loader_load(struct load_params *p)
@@ -39,11 +46,9 @@ int loader_load(struct load_params *p)
 	if (p->kernel_size >= LOADER_HDRS_OFFSET + 6 &&
 	    get_le32(p->kernel + LOADER_HDRS_OFFSET) == LOADER_HDRS_MAGIC)
 		return loader_bzimage(p);
-	if (is_multiboot(p->kernel, p->kernel_size)) {
-		snprintf(p->err, sizeof(p->err), "-kernel %s: Multiboot kernels are not supported "
-			 "by mvm (use a bzImage or a PVH ELF)", p->kernel_path);
-		return -1;
-	}
+	long mb = find_multiboot(p->kernel, p->kernel_size);
+	if (mb >= 0)
+		return loader_multiboot(p, (size_t)mb);
 	if (p->kernel_size >= 4 && get_le32(p->kernel) == 0x464c457f)
 		return loader_pvh(p);
 	snprintf(p->err, sizeof(p->err), "-kernel %s: not a bzImage, Multiboot or PVH ELF kernel",
@@ -108,7 +113,8 @@ void load_kernel(struct vm *vm)
 		.fw_cfg = vm->fw_cfg,
 	};
 	p.kernel = map_file("-kernel", o->kernel, &p.kernel_size);
-	if (o->initrd)
+	/* A Multiboot -initrd is a list of module files; loader_multiboot reads them. */
+	if (o->initrd && !is_multiboot_file(p.kernel, p.kernel_size))
 		p.initrd = map_file("-initrd", o->initrd, &p.initrd_size);
 	if (loader_load(&p) < 0)
 		die("%s", p.err);

@@ -32,6 +32,8 @@ struct load_params {
 /* Each returns 0, or -1 with p->err set. */
 int loader_bzimage(struct load_params *p);
 int loader_pvh(struct load_params *p);
+/* hdr: offset of the Multiboot header in the file. */
+int loader_multiboot(struct load_params *p, size_t hdr);
 /* Picks the loader from the file's magic. */
 int loader_load(struct load_params *p);
 /* QEMU's initrd placement: the top of RAM below initrd_max, page aligned. */

@@ -6,13 +6,76 @@
 #include "util.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define ROM_SIZE_UNIT (64 * KiB)	/* QEMU: the BIOS size must be a multiple of 64 KiB */
 #define ROM_SIZE_MAX  (16 * MiB)
+
+/* Every file the command line names must be readable: checked before KVM is touched, so
+ * a typo fails fast and the same way on a host without KVM. */
+/* A file to read must be a readable regular file (a directory passes access(2)); an empty
+ * one is refused where that is what `empty` says. */
+static void check_input(const char *opt, const char *path, const char *cannot,
+			bool refuse_empty)
+{
+	struct stat st;
+	if (access(path, R_OK) || stat(path, &st))
+		die("%s %s: %s: %s", opt, path, cannot, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		die("%s %s: is a directory", opt, path);
+	if (refuse_empty && S_ISREG(st.st_mode) && st.st_size == 0)
+		die("%s %s: is empty", opt, path);
+}
+
+/* An output file's folder must exist: fail now, not after the VM has started. */
+static void check_output(const char *opt, const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = 0;
+	struct stat st;
+	if (dir[0] && (stat(dir, &st) || !S_ISDIR(st.st_mode)))
+		die("%s %s: cannot create it: %s is not a directory", opt, path, dir);
+}
+
+void machine_check_files(struct vm *vm)
+{
+	struct options *o = vm->opt;
+	const char *bios = o->bios ? o->bios : MACHINE_DEFAULT_BIOS;
+	if (access(bios, R_OK))
+		die("-bios %s: could not load PC BIOS: %s", bios, strerror(errno));
+	if (o->kernel)
+		check_input("-kernel", o->kernel, "could not open kernel file", true);
+	/* A Multiboot -initrd is a list ("file args,file"): the loader checks each. */
+	if (o->initrd && !strpbrk(o->initrd, ", ") && access(o->initrd, R_OK))
+		die("-initrd %s: could not open: %s", o->initrd, strerror(errno));
+	for (int i = 0; i < o->ndrives; i++) {
+		struct stat st;
+		if (access(o->drives[i].file, o->drives[i].readonly ? R_OK : R_OK | W_OK))
+			die("-drive id=%s,file=%s: could not open: %s", o->drives[i].id,
+			    o->drives[i].file, strerror(errno));
+		if (!stat(o->drives[i].file, &st) && S_ISDIR(st.st_mode))
+			die("-drive id=%s,file=%s: is a directory", o->drives[i].id,
+			    o->drives[i].file);
+	}
+	for (int i = 0; i < o->nchardevs; i++)
+		if (o->chardevs[i].kind == CHR_FILE)
+			check_output("-chardev", o->chardevs[i].path);
+	if (o->serial && !strncmp(o->serial, "file:", 5))
+		check_output("-serial", o->serial + 5);
+	for (int i = 0; i < o->nfwcfgs; i++)
+		if (o->fwcfgs[i].file && access(o->fwcfgs[i].file, R_OK))
+			die("-fw_cfg name=%s,file=%s: %s", o->fwcfgs[i].name, o->fwcfgs[i].file,
+			    strerror(errno));
+}
 
 void machine_resolve_toggles(struct vm *vm)
 {

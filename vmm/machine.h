@@ -50,6 +50,7 @@ struct vm {
 };
 
 /* machine.c */
+void machine_check_files(struct vm *vm);
 void machine_resolve_toggles(struct vm *vm);
 void machine_map_memory(struct vm *vm);
 void machine_load_bios(struct vm *vm);

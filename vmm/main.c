@@ -48,8 +48,9 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv);
 	timing_mark_at("exec", exec_ns);
+	machine_check_files(vm);	/* bad files fail before KVM is touched */
 	machine_resolve_toggles(vm);
-	machine_load_bios(vm);		/* bad files fail before KVM is touched */
+	machine_load_bios(vm);
 	kvm_create_vm(vm);
 	kvm_enable_split_irqchip(vm);
 	machine_map_memory(vm);

@@ -7,6 +7,7 @@
 
 bool opt_error(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *opt_strdup(const char *s);
+bool opt_check_id(const char *opt, const char *arg, const char *id, char *err);
 bool opt_no_unused(struct kvlist *l, const char *opt, const char *arg, char *err);
 
 bool opt_chardev(struct options *o, const char *arg, char *err);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+void kv_free(struct kvlist *l);
+
 bool kv_split(struct kvlist *l, const char *arg)
 {
 	memset(l, 0, sizeof(*l));
@@ -24,8 +26,10 @@ bool kv_split(struct kvlist *l, const char *arg)
 		if (*src == ',' || *src == 0) {
 			bool end = *src == 0;
 			*dst = 0;
-			if (l->n == KV_MAX)
+			if (l->n == KV_MAX) {
+				kv_free(l);	/* the caller only frees a list that split */
 				return false;
+			}
 			struct kv *kv = &l->kv[l->n++];
 			char *eq = strchr(start, '=');
 			if (eq) {

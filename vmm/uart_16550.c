@@ -240,21 +240,22 @@ static void port_receive(void *opaque, const uint8_t *buf, size_t len)
 	uart_receive(&((struct uart_port *)opaque)->uart, buf, len);
 }
 
-/* microvm's ISA serial port: present with isa-serial=on; its back-end is the first
- * -serial, or stdio by default unless -nodefaults (QEMU's default serial). */
+/* microvm's ISA serial port, as QEMU's serial_hds_isa_init(): it exists only with
+ * isa-serial=on and a back-end, which is the first -serial (none: no port; null: a port
+ * whose output goes nowhere), or stdio by default unless -nodefaults. */
 static void uart_create(struct vm *vm)
 {
 	static struct uart_port port;
-	if (!vm->has_serial)
+	const char *spec = vm->opt->serial;
+	if (!spec && !vm->opt->nodefaults)
+		spec = "stdio";
+	if (!vm->has_serial || !spec || !strcmp(spec, "none"))
 		return;
 	uart_init(&port.uart, UART_COM1_IRQ);
 	port.uart.tx = uart_tx;
 	port.uart.rx_ready = uart_rx_ready;
 	port.uart.opaque = &port;
-	const char *spec = vm->opt->serial;
-	if (!spec && !vm->opt->nodefaults)
-		spec = "stdio";
-	if (spec && strcmp(spec, "none") && strcmp(spec, "null")) {
+	if (strcmp(spec, "null")) {
 		port.chr = chardev_for_serial(vm, spec);
 		chardev_attach(port.chr, &(struct chardev_frontend){ port_can_receive,
 								    port_receive, &port });

@@ -24,7 +24,6 @@
 #define VCPU_KICK_SIGNAL  SIGUSR1
 #define APIC_LVT0         0x350		/* local APIC register offset */
 #define APIC_LVT_MASKED   (1u << 16)
-#define APIC_MODE_EXTINT  0x700		/* delivery mode ExtINT */
 #define EXIT_GUEST_FAILED 2		/* even: never a debug-exit status */
 
 static __thread struct kvm_run *this_run;
@@ -46,16 +45,16 @@ static void extint_changed(void)
 		pthread_kill(boot_cpu->thread, VCPU_KICK_SIGNAL);
 }
 
-/* PC convention (and QEMU's reset state): CPU 0's LINT0 takes the PIC as ExtINT, so PIC
- * interrupts reach the CPU before the firmware programs the local APIC. */
-static void lint0_extint(struct vcpu *c)
+/* Power-on state of CPU 0's LINT0, as QEMU's microvm leaves it: masked (the SDM's reset
+ * value). KVM's own reset enables ExtINT there (a quirk for old BIOSes); undoing it makes
+ * PIC interrupts reach the CPU only once the guest sets up virtual-wire mode itself, the
+ * same on mvm as on QEMU. */
+static void lint0_reset(struct vcpu *c)
 {
 	struct kvm_lapic_state lapic;
 	if (ioctl(c->fd, KVM_GET_LAPIC, &lapic) < 0)
 		die("KVM_GET_LAPIC: %s", strerror(errno));
-	uint32_t lvt0;
-	memcpy(&lvt0, &lapic.regs[APIC_LVT0], 4);
-	lvt0 = (lvt0 & ~(APIC_LVT_MASKED | 0x700u)) | APIC_MODE_EXTINT;
+	uint32_t lvt0 = APIC_LVT_MASKED;
 	memcpy(&lapic.regs[APIC_LVT0], &lvt0, 4);
 	if (ioctl(c->fd, KVM_SET_LAPIC, &lapic) < 0)
 		die("KVM_SET_LAPIC: %s", strerror(errno));
@@ -79,7 +78,7 @@ void vcpus_create(struct vm *vm)
 			die("mmap of vCPU %d: %s", i, strerror(errno));
 		cpuid_apply(vm, c->fd, i);
 		if (i == 0)
-			lint0_extint(c);
+			lint0_reset(c);
 		vm->vcpus[i] = c;
 	}
 	struct sigaction sa = { .sa_handler = kick_handler };

@@ -6,6 +6,7 @@
 #include "util.h"
 #include "virtio.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define VIRTIO_CONSOLE_RX        0
@@ -84,11 +85,18 @@ static void console_driver_ok(struct virtio_dev *d)
 		chardev_input_ready(c->chr);
 }
 
+static void console_destroy(struct virtio_dev *d)
+{
+	free(d->priv);
+	d->priv = NULL;
+}
+
 static const struct virtio_dev_ops console_ops = {
 	.device_id = VIRTIO_ID_CONSOLE,
 	.nqueues = 2,
 	.notify = console_notify,
 	.driver_ok = console_driver_ok,
+	.destroy = console_destroy,
 };
 
 /* The console port is the first virtconsole after this virtio-serial-device. */

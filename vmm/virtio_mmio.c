@@ -4,12 +4,15 @@
 #include "virtio.h"
 #include "bus.h"
 #include "device.h"
+#include "iothread.h"
 #include "irq.h"
+#include "kvm.h"
 #include "machine.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LEGACY_DEFAULT_ALIGN 4096
 
@@ -215,6 +218,34 @@ void virtio_mmio_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
 	}
 }
 
+struct queue_kick {
+	struct virtio_dev *dev;
+	int queue, fd;
+};
+
+/* A QueueNotify write caught by KVM (ioeventfd): the I/O thread runs the device. */
+static void queue_kicked(void *opaque)
+{
+	struct queue_kick *k = opaque;
+	uint64_t count;
+	if (read(k->fd, &count, sizeof(count)) != sizeof(count))
+		return;
+	if (k->dev->vq[k->queue].ready && k->dev->ops->notify)
+		k->dev->ops->notify(k->dev, k->queue);
+}
+
+static void attach_ioeventfds(struct vm *vm, struct virtio_dev *d, uint64_t base)
+{
+	for (int q = 0; q < d->ops->nqueues; q++) {
+		int fd = kvm_mmio_eventfd(vm, base + VIRTIO_MMIO_QUEUE_NOTIFY, (uint32_t)q);
+		if (fd < 0)
+			return;		/* notifications keep coming as MMIO exits */
+		struct queue_kick *k = xzalloc(sizeof(*k));
+		*k = (struct queue_kick){ d, q, fd };
+		iothread_add(fd, queue_kicked, k);
+	}
+}
+
 extern const struct virtio_type __start_mvm_virtio_types[] __attribute__((weak));
 extern const struct virtio_type __stop_mvm_virtio_types[] __attribute__((weak));
 
@@ -238,6 +269,9 @@ static void virtio_mmio_create(struct vm *vm)
 		if (slot < 0)
 			die("-device: no free virtio-mmio slot");
 		struct virtio_dev *d = &slots[slot];
+		if (d->ops && d->ops->destroy)
+			d->ops->destroy(d);	/* created before (unit tests build machines twice) */
+		memset(d, 0, sizeof(*d));
 		const struct virtio_type *t = __start_mvm_virtio_types;
 		while (t < __stop_mvm_virtio_types && t->kind != (int)o->kind)
 			t++;
@@ -245,6 +279,7 @@ static void virtio_mmio_create(struct vm *vm)
 			die("-device: virtio device kind %d is not built in", o->kind);
 		t->create(vm, o, i, d);
 		virtio_init(d, &vm->mem, vm->opt->virtio_legacy, irq);
+		attach_ioeventfds(vm, d, base);
 		char entry[64];
 		snprintf(entry, sizeof(entry), "virtio_mmio.device=512@0x%llx:%u",
 			 (unsigned long long)base, irq);

@@ -12,6 +12,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -115,11 +116,20 @@ static void net_driver_ok(struct virtio_dev *d)
 	rx_watch(d->priv, true);
 }
 
+static void net_destroy(struct virtio_dev *d)
+{
+	struct net *n = d->priv;
+	close(n->tap);
+	free(n);
+	d->priv = NULL;
+}
+
 static const struct virtio_dev_ops net_ops = {
 	.device_id = VIRTIO_ID_NET,
 	.nqueues = 2,
 	.notify = net_notify,
 	.driver_ok = net_driver_ok,
+	.destroy = net_destroy,
 };
 
 static int open_tap(const struct netdev_opt *nd)

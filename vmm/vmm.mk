@@ -40,3 +40,24 @@ $(VMM_BUILD)/tests/%: $(VMM_DIR)/tests/%.c $(VMM_OBJS) $(VMM_DIR)/tests/check.h
 $(VMM_BUILD)/tests/san-%: $(VMM_DIR)/tests/%.c $(VMM_SAN_OBJS) $(VMM_DIR)/tests/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(VMM_CFLAGS) $(VMM_SAN) -I$(VMM_DIR) -o $@ $< $(VMM_SAN_OBJS)
+
+# Test guests for the nested-KVM checks (tests/test_vmm_nested.py): bare-metal ROMs and a
+# minimal PVH kernel. Built only when the assembler is there.
+VMM_GUEST := $(VMM_BUILD)/guest
+ifneq ($(shell command -v nasm 2>/dev/null),)
+vmm-guests: $(VMM_GUEST)/irq.rom $(VMM_GUEST)/hostile.rom $(VMM_GUEST)/pvh_hello.elf
+else
+vmm-guests: $(VMM_GUEST)/pvh_hello.elf
+	@echo "vmm: nasm not found: test ROMs not built (their nested tests will skip)"
+endif
+all: vmm-guests
+.PHONY: vmm-guests
+
+$(VMM_GUEST)/%.rom: $(VMM_DIR)/tests/guest/%_rom.asm
+	@mkdir -p $(dir $@)
+	nasm -f bin -o $@ $<
+
+$(VMM_GUEST)/pvh_hello.elf: $(VMM_DIR)/tests/guest/pvh_hello.S $(VMM_DIR)/tests/guest/pvh_hello.ld
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -c -o $(VMM_GUEST)/pvh_hello.o $<
+	ld -m elf_i386 -T $(VMM_DIR)/tests/guest/pvh_hello.ld -o $@ $(VMM_GUEST)/pvh_hello.o

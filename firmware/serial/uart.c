@@ -41,23 +41,24 @@ int uart_probe_and_init(void)
 	return 1;
 }
 
-/* Wait for an empty FIFO, then fill it in one burst. */
-void uart_write(const char *s, uint32_t n)
+/* A stuck UART must not hang the boot: give up waiting after a while. */
+static void wait_thre_slow(void)
 {
-	while (n) {
-		uint32_t chunk = n < UART_FIFO_SIZE ? n : UART_FIFO_SIZE;
-		uint32_t spins = UART_THRE_SPINS;
+	uint32_t spins = UART_THRE_SPINS;
 
-		while (!(inb(UART_LSR) & UART_LSR_THRE) && --spins)
-			;
-		outsb(UART_THR, s, chunk);
-		s += chunk;
-		n -= chunk;
-	}
+	while (!(inb(UART_LSR) & UART_LSR_THRE) && --spins)
+		;
 }
 
-/* Single characters for the BIOS teletype service of the 16-bit setup entry. */
-void uart_putc(char c)
+/* Wait for an empty FIFO, then fill it in one burst; the common case is one `in`. */
+void uart_write(const char *s, uint32_t n)
 {
-	uart_write(&c, 1);
+	for (; n > UART_FIFO_SIZE; n -= UART_FIFO_SIZE, s += UART_FIFO_SIZE) {
+		if (!(inb(UART_LSR) & UART_LSR_THRE))
+			wait_thre_slow();
+		outsb(UART_THR, s, UART_FIFO_SIZE);
+	}
+	if (!(inb(UART_LSR) & UART_LSR_THRE))
+		wait_thre_slow();
+	outsb(UART_THR, s, n);
 }

@@ -26,6 +26,8 @@ QEMU_INNER = "/usr/bin/qemu-system-x86_64"
 OUTPUT_PREFIX_OPTIONS = ("-serial", "-debugcon", "-monitor")   # take "file:<path>" outputs
 FILE_OPTIONS = ("-kernel", "-initrd", "-bios", "-pflash", "-dtb")  # a path even without "/"
 COMMA_PATH_KEYS = ("file", "path")
+MAX_ARG_BYTES = 8000   # jobs.c reads the job file in lines of JOB_LINE_MAX (8192) bytes
+MAX_ARGS = 512         # jobs.c MAX_ARGS
 
 
 class BatchError(ValueError):
@@ -77,6 +79,8 @@ class Batch:
             elif os.path.isfile(path):
                 parts[i] = key + "=" + self._input(path)
                 changed = True
+            elif key == "file":
+                raise BatchError("%s: no such file on the host" % path)
         return ",".join(parts) if changed else value
 
     def _output(self, host, outs, job_no):
@@ -90,6 +94,10 @@ class Batch:
             raise BatchError("empty argv")
         if any("\n" in a for a in argv):
             raise BatchError("an argument contains a newline")
+        if any(len(a.encode()) > MAX_ARG_BYTES for a in argv):
+            raise BatchError("an argument is longer than %d bytes" % MAX_ARG_BYTES)
+        if len(argv) > MAX_ARGS:
+            raise BatchError("more than %d arguments" % MAX_ARGS)
         job_no = len(self.jobs)
         outs = []
         inner = [self._program(argv[0])]
@@ -102,6 +110,9 @@ class Batch:
             elif (("/" in arg and prev != "-append") or prev in FILE_OPTIONS) \
                     and os.path.isfile(arg):
                 arg = self._input(arg)
+            elif prev in FILE_OPTIONS:
+                # QEMU would exit with status 1, which reads like debug-exit value 0
+                raise BatchError("%s %s: no such file on the host" % (prev, arg))
             inner.append(arg)
             prev = arg if arg.startswith("-") else ""
         if len(outs) > 8:

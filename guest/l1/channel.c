@@ -83,7 +83,8 @@ void chan_frame(const char *tag, const char *id, long ms, const char *text, size
 	} while (len > 0);
 }
 
-void chan_hex(const char *tag, const char *id, int index, const uint8_t *data, size_t len)
+void chan_hex(const char *tag, const char *id, int index, long ms, const uint8_t *data,
+	      size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
 	enum { CHUNK = 1024 };
@@ -91,7 +92,10 @@ void chan_hex(const char *tag, const char *id, int index, const uint8_t *data, s
 	size_t off = 0;
 	do {
 		size_t part = len - off > CHUNK ? CHUNK : len - off;
-		int n = snprintf(line, sizeof(line), "nested: %s id=%s n=%d | ", tag, id, index);
+		int n = ms < 0 ? snprintf(line, sizeof(line), "nested: %s id=%s n=%d | ", tag, id,
+					  index)
+			       : snprintf(line, sizeof(line), "nested: %s id=%s n=%d ms=%ld | ", tag,
+					  id, index, ms);
 		for (size_t i = 0; i < part; i++) {
 			line[n++] = digits[data[off + i] >> 4];
 			line[n++] = digits[data[off + i] & 15];

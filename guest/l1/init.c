@@ -18,6 +18,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "l1init.h"
 
@@ -152,10 +153,30 @@ static void power_off(int code)
 		pause();
 }
 
+/* L1 has no RTC driver: its clock would start at 1970, and the inner guests' RTCs, which
+ * show L1's time, with it. The host passes its time as l1.epoch=<unix seconds>. */
+static void set_clock_from_cmdline(void)
+{
+	char buf[1024] = "";
+	int fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	const char *p = strstr(buf, "l1.epoch=");
+	if (!p)
+		return;
+	struct timespec ts = { .tv_sec = strtol(p + strlen("l1.epoch="), NULL, 10) };
+	if (ts.tv_sec > 0 && clock_settime(CLOCK_REALTIME, &ts) != 0)
+		chan_printf("nested: warning what=\"cannot set the clock: %s\"\n", strerror(errno));
+}
+
 int main(void)
 {
 	mount_filesystems();
 	chan_open();
+	set_clock_from_cmdline();
 	chan_printf("nested: boot uptime_ms=%ld\n", uptime_ms());
 	if (load_modules() != 0 || check_kvm() != 0) {
 		chan_printf("nested: halt reason=no-kvm\n");

@@ -7,7 +7,9 @@
  *     run
  * Output of a job is framed on the result channel as it arrives, each line stamped with
  * the L1 milliseconds since the job was spawned, so the host can time inner boots with
- * L1's clock rather than its own (which also counts L1's console and scheduling). */
+ * L1's clock rather than its own (which also counts L1's console and scheduling).
+ * Output files (debugcon logs) are FIFOs that init reads while the job runs, so their
+ * bytes carry arrival times too; where a FIFO cannot be made, the file is sent after. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "l1init.h"
@@ -43,7 +46,8 @@ struct job {
 /* A pipe from the job and the partial line read from it so far. */
 struct stream {
 	int fd;
-	const char *tag;   /* "o" for stdout, "e" for stderr */
+	const char *tag;   /* "o" for stdout, "e" for stderr, "dx" for an output FIFO */
+	int out_index;     /* which output file, for "dx" */
 	size_t len;
 	char buf[JOB_LINE_MAX];
 };
@@ -66,9 +70,16 @@ static void flush_lines(struct stream *s, const struct job *j, long t0, int at_e
 	s->len -= start;
 }
 
-/* Read what is there; returns 0 at end of file. */
+/* Read what is there; returns 0 at end of file (or, for a FIFO, when it is empty). */
 static int pump(struct stream *s, const struct job *j, long t0)
 {
+	if (s->out_index >= 0) {
+		ssize_t n = read(s->fd, s->buf, sizeof(s->buf));
+		if (n <= 0)
+			return 0;
+		chan_hex("dx", j->id, s->out_index, now_ms() - t0, (uint8_t *)s->buf, (size_t)n);
+		return 1;
+	}
 	ssize_t n = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 1;
@@ -99,9 +110,24 @@ static pid_t spawn(const struct job *j, int out_fd, int err_fd)
 	_exit(127);
 }
 
-static void send_outputs(const struct job *j)
+/* Make output file i a FIFO and open it; O_RDWR keeps a writer on it, so reads never see
+ * end of file and the job can open it for writing whenever it likes. -1: not a FIFO. */
+static int open_output_fifo(const struct job *j, int i)
+{
+	unlink(j->outs[i]);
+	if (mkfifo(j->outs[i], 0644) != 0)
+		return -1;
+	return open(j->outs[i], O_RDWR | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* Output files that could not be FIFOs are sent whole after the job. */
+static void send_outputs(const struct job *j, const int *fifo_fd)
 {
 	for (int i = 0; i < j->nouts; i++) {
+		if (fifo_fd[i] >= 0) {
+			unlink(j->outs[i]);
+			continue;
+		}
 		int fd = open(j->outs[i], O_RDONLY);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) != 0) {
@@ -117,7 +143,7 @@ static void send_outputs(const struct job *j)
 		while (data && got < size && (n = read(fd, data + got, size - got)) > 0)
 			got += (size_t)n;
 		close(fd);
-		chan_hex("fx", j->id, i, data ? data : (uint8_t *)"", data ? got : 0);
+		chan_hex("fx", j->id, i, -1, data ? data : (uint8_t *)"", data ? got : 0);
 		free(data);
 		unlink(j->outs[i]);   /* keep L1's RAM for the next jobs */
 	}
@@ -131,6 +157,13 @@ static void run_one(const struct job *j)
 		return;
 	}
 	chan_printf("nested: begin id=%s name=%s timeout_ms=%ld\n", j->id, j->name, j->timeout_ms);
+	static struct stream s[2 + MAX_OUTS];
+	int fifo_fd[MAX_OUTS], ns = 2;
+	for (int i = 0; i < j->nouts; i++) {
+		fifo_fd[i] = open_output_fifo(j, i);
+		if (fifo_fd[i] >= 0)
+			s[ns++] = (struct stream){ .fd = fifo_fd[i], .tag = "dx", .out_index = i };
+	}
 	long t0 = now_ms();
 	pid_t pid = spawn(j, out[1], err[1]);
 	close(out[1]);
@@ -138,11 +171,15 @@ static void run_one(const struct job *j)
 	if (pid < 0) {
 		chan_printf("nested: end id=%s status=error what=\"fork\" ms=0\n", j->id);
 		close(out[0]), close(err[0]);
+		for (int i = 2; i < ns; i++)
+			close(s[i].fd);
 		return;
 	}
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct stream s[2] = { { .fd = out[0], .tag = "o" }, { .fd = err[0], .tag = "e" } };
+	s[0] = (struct stream){ .fd = out[0], .tag = "o", .out_index = -1 };
+	s[1] = (struct stream){ .fd = err[0], .tag = "e", .out_index = -1 };
 	int status = 0, reaped = 0, timed_out = 0;
+	struct rusage usage = { 0 };	/* the inner program's peak RSS, for the VMM cost figures */
 	long end_ms = 0, deadline = t0 + j->timeout_ms;
 	while (s[0].fd >= 0 || s[1].fd >= 0 || !reaped) {
 		long now = now_ms();
@@ -152,19 +189,19 @@ static void run_one(const struct job *j)
 		}
 		if (reaped && now >= end_ms + DRAIN_MS)
 			break;
-		struct pollfd p[3];
+		struct pollfd p[3 + MAX_OUTS];
 		int np = 0;
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < ns; i++)
 			p[np++] = (struct pollfd){ .fd = s[i].fd, .events = POLLIN };
 		p[np++] = (struct pollfd){ .fd = reaped ? -1 : pidfd, .events = POLLIN };
 		long wait = reaped ? end_ms + DRAIN_MS - now : deadline - now;
 		if (!reaped && pidfd < 0 && wait > POLL_SLICE_MS)
 			wait = POLL_SLICE_MS;
 		poll(p, np, wait < 0 ? POLL_SLICE_MS : (int)wait);
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < ns; i++)
 			if (s[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				pump(&s[i], j, t0);
-		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+		if (!reaped && wait4(pid, &status, WNOHANG, &usage) == pid) {
 			reaped = 1;
 			end_ms = now_ms();
 			kill(-pid, SIGKILL);   /* anything it left behind holds our pipes */
@@ -173,9 +210,14 @@ static void run_one(const struct job *j)
 	for (int i = 0; i < 2; i++)
 		if (s[i].fd >= 0)
 			flush_lines(&s[i], j, t0, 1), close(s[i].fd);
+	for (int i = 2; i < ns; i++) {   /* what the job wrote last */
+		while (pump(&s[i], j, t0))
+			;
+		close(s[i].fd);
+	}
 	if (pidfd >= 0)
 		close(pidfd);
-	send_outputs(j);
+	send_outputs(j, fifo_fd);
 	long ms = end_ms - t0;
 	if (timed_out)
 		chan_printf("nested: end id=%s status=timeout ms=%ld\n", j->id, ms);
@@ -183,8 +225,8 @@ static void run_one(const struct job *j)
 		chan_printf("nested: end id=%s status=signal signal=%d ms=%ld\n", j->id,
 			    WTERMSIG(status), ms);
 	else
-		chan_printf("nested: end id=%s status=exit exit=%d ms=%ld\n", j->id,
-			    WEXITSTATUS(status), ms);
+		chan_printf("nested: end id=%s status=exit exit=%d ms=%ld rss_kib=%ld\n", j->id,
+			    WEXITSTATUS(status), ms, usage.ru_maxrss);
 }
 
 static void free_job(struct job *j)

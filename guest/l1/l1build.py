@@ -18,9 +18,11 @@ import hashlib
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -29,18 +31,20 @@ import cpio  # noqa: E402
 PACKAGE_RE = r"^linux-image-6\.1\.0-[0-9]+-cloud-amd64$"
 KVM_MODULES = ["kvm-amd"]          # what L1 must load; dependencies are found in .modinfo
 # halt_poll_ns=0: with one L1 vCPU, polling after an inner HLT only keeps the inner VMM's
-# I/O thread (which would wake the vCPU) from running.
-MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0"}
+# I/O thread (which would wake the vCPU) from running. vgif=0: inner guests do not nest, so
+# virtual GIF buys nothing, and it keeps one more of TCG's young SVM features out of play
+# (an L1 once went idle for good with it on; not proven to be the cause).
+MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0", "kvm-amd.ko": "vgif=0"}
 INIT_SOURCES = ["init.c", "jobs.c", "channel.c", "l1init.h"]
 QEMU_NAME = "qemu-system-x86_64"
-# QEMU's data files that x86 machines open: firmware and option ROMs (qboot is microvm's
-# default BIOS), keymaps (opened even with -display none). Other architectures' files stay out.
-QEMU_DATA_GLOBS = [
+# Firmware and option ROMs that x86 machines open (qboot is microvm's default BIOS); mvm
+# looks for them in the same place, so they go into the base archive.
+FIRMWARE_GLOBS = [
     "/usr/share/qemu/qboot.rom", "/usr/share/qemu/bios-microvm.bin", "/usr/share/qemu/bios*.bin",
     "/usr/share/qemu/linuxboot*.bin", "/usr/share/qemu/multiboot*.bin", "/usr/share/qemu/pvh.bin",
-    "/usr/share/qemu/kvmvapic.bin", "/usr/share/qemu/sgabios.bin", "/usr/share/qemu/keymaps/*",
-    "/usr/share/seabios/*.bin",
+    "/usr/share/qemu/kvmvapic.bin", "/usr/share/qemu/sgabios.bin", "/usr/share/seabios/*.bin",
 ]
+QEMU_DATA_GLOBS = ["/usr/share/qemu/keymaps/*"]   # QEMU opens a keymap even with -display none
 MERGED_USR_LINKS = ["bin", "sbin", "lib", "lib64"]   # kept as symlinks when the host has them
 
 
@@ -58,7 +62,7 @@ def _run(argv, **kw):
 
 # --- step 1: the L1 kernel ---------------------------------------------------------------
 
-def _cached_kernels():
+def cached_kernels():
     return sorted(glob.glob(os.path.join(cache_root(), "l1-kernel-*", "vmlinuz")))
 
 
@@ -106,7 +110,7 @@ def _module_order(moddir, wanted):
 def fetch_kernel():
     """Directory with vmlinuz, modules/*.ko and modules.list. A cached kernel is used as is
     (asking apt costs a second per batch); remove l1-kernel-* from the cache to upgrade."""
-    cached = [k for k in _cached_kernels()
+    cached = [k for k in cached_kernels()
               if os.path.exists(os.path.join(os.path.dirname(k), "modules.list"))]
     if cached:
         return os.path.dirname(max(cached, key=os.path.getmtime))
@@ -139,6 +143,33 @@ def fetch_kernel():
     return kdir
 
 
+LZ4_LEGACY_MAGIC = b"\x02\x21\x4c\x18"   # the kernel's LZ4 payload (lz4 -l) starts so
+ELF_MAGIC = b"\x7fELF"
+XEN_ELFNOTE_PHYS32_ENTRY = 18             # the PVH entry note: QEMU can boot the ELF itself
+
+
+def extract_vmlinux(vmlinuz, out):
+    """Unpack the LZ4-compressed ELF inside Debian's bzImage so that L1 boots through PVH:
+    decompressing 53 MB under TCG costs about a second of every L1 boot. False (and no
+    file) when the payload is not LZ4, lz4(1) is missing or the result has no PVH note."""
+    with open(vmlinuz, "rb") as f:
+        data = f.read()
+    off = data.find(LZ4_LEGACY_MAGIC)
+    if off < 0 or not shutil.which("lz4"):
+        return False
+    res = subprocess.run(["lz4", "-dc"], input=data[off:], capture_output=True, timeout=300)
+    elf = res.stdout   # lz4 complains about the size word after the payload; the ELF is whole
+    # namesz 4 ("Xen"), descsz 4 or 8 (a 32-bit address, padded in 64-bit builds), type
+    note = re.compile(re.escape(struct.pack("<I", 4)) + b"[\x04\x08]\0\0\0"
+                      + re.escape(struct.pack("<I", XEN_ELFNOTE_PHYS32_ENTRY)) + b"Xen\0")
+    if not elf.startswith(ELF_MAGIC) or not note.search(elf):
+        return False
+    with open(out + ".tmp", "wb") as f:
+        f.write(elf)
+    os.rename(out + ".tmp", out)
+    return True
+
+
 # --- step 2: the init ---------------------------------------------------------------------
 
 def build_init(out_path):
@@ -168,15 +199,22 @@ def inner_path(host_path):
                         os.path.basename(host_path))
 
 
+def _globbed(patterns):
+    return [(p, p) for pattern in patterns for p in sorted(glob.glob(pattern))
+            if os.path.isfile(p)]
+
+
+def firmware_files():
+    return dict(_globbed(FIRMWARE_GLOBS))
+
+
 def qemu_files():
     """(inner path, host path) for the QEMU binary, its libraries and its data files."""
     qemu = shutil.which(QEMU_NAME)
     if not qemu:
         raise RuntimeError("%s not found on PATH" % QEMU_NAME)
     files = [(inner_path(qemu), qemu)] + [(inner_path(p), p) for p in shared_libs(qemu)]
-    for pattern in QEMU_DATA_GLOBS:
-        files += [(p, p) for p in sorted(glob.glob(pattern)) if os.path.isfile(p)]
-    return dict(files)
+    return dict(files + _globbed(QEMU_DATA_GLOBS))
 
 
 def _digest(paths_and_extra):
@@ -209,6 +247,8 @@ def _fill_base(w, init, kdir):
         if os.path.islink("/" + link):
             w.symlink(link, os.readlink("/" + link))
     w.host_file("init", init)
+    for inner, host in sorted(firmware_files().items()):
+        w.host_file(inner, host)
     with open(os.path.join(kdir, "modules.list")) as f:
         mods = f.read()
     lines = ["%s %s" % (m, MODULE_PARAMS.get(m, "")) for m in mods.split()]
@@ -217,10 +257,20 @@ def _fill_base(w, init, kdir):
         w.host_file("lib/modules/l1/" + name, os.path.join(kdir, "modules", name))
 
 
+PRUNE_AFTER_S = 2 * 86400   # archives unused this long are removed
+
+
 def _prune_old(keep):
-    """Remove archives built from older inputs (only directories of this layout)."""
+    """Remove archives of this layout that nobody has used for PRUNE_AFTER_S. Not at once:
+    several worktrees with different versions of these sources share the cache, and one
+    must not delete the archive another is about to copy."""
+    now = time.time()
     for d in glob.glob(os.path.join(cache_root(), "l1-" + "?" * 16)):
-        if d != keep and os.path.exists(os.path.join(d, "qemu.cpio")):
+        try:
+            stale = now - os.stat(d).st_mtime > PRUNE_AFTER_S
+        except OSError:
+            continue
+        if d != keep and stale and os.path.exists(os.path.join(d, "qemu.cpio")):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -230,11 +280,17 @@ def build_base(kdir):
     unpacking it is a large part of L1's boot). Returns {"kernel", "base", "qemu"}."""
     files = qemu_files()
     key = _digest([os.path.join(HERE, s) for s in INIT_SOURCES + ["cpio.py", "l1build.py"]]
-                  + [kdir] + sorted(files.items()))
+                  + [kdir] + sorted(files.items()) + sorted(firmware_files().items()))
     bdir = os.path.join(cache_root(), "l1-" + key)
-    parts = {"kernel": os.path.join(kdir, "vmlinuz"),
+    vmlinux = os.path.join(kdir, "vmlinux")
+    no_pvh = os.path.join(kdir, "vmlinux.unavailable")   # tried once, boots the bzImage
+    if not os.path.exists(vmlinux) and not os.path.exists(no_pvh):
+        if not extract_vmlinux(os.path.join(kdir, "vmlinuz"), vmlinux):
+            open(no_pvh, "w").close()
+    parts = {"kernel": vmlinux if os.path.exists(vmlinux) else os.path.join(kdir, "vmlinuz"),
              "base": os.path.join(bdir, "base.cpio"), "qemu": os.path.join(bdir, "qemu.cpio")}
     if os.path.exists(parts["base"]) and os.path.exists(parts["qemu"]):
+        os.utime(bdir)   # in use: keeps _prune_old away
         return parts
     log("building the L1 initramfs in %s" % bdir)
     os.makedirs(bdir, exist_ok=True)

@@ -11,8 +11,10 @@ void chan_write(const char *buf, size_t len);
 void chan_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One framed line: "nested: <tag> id=<id> ms=<ms> | <text>\n". */
 void chan_frame(const char *tag, const char *id, long ms, const char *text, size_t len);
-/* Write a whole byte range as hex, framed in lines tagged `tag` (exact file transfer). */
-void chan_hex(const char *tag, const char *id, int index, const uint8_t *data, size_t len);
+/* Write a byte range as hex, framed in lines tagged `tag` (exact file transfer); ms < 0
+ * leaves out the time stamp. */
+void chan_hex(const char *tag, const char *id, int index, long ms, const uint8_t *data,
+	      size_t len);
 
 /* Milliseconds of CLOCK_MONOTONIC: L1's own notion of elapsed time. */
 long now_ms(void);

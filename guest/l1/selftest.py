@@ -106,14 +106,16 @@ def summarize(results):
     for r in results:
         name, _, rest = r.id.partition("-linux-")
         if rest.isdigit() and r.first_ms("init: start") is not None:
-            by_vmm.setdefault(name, []).append(r.first_ms("init: start"))
-    for name, times in sorted(by_vmm.items()):
-        times.sort()
-        print("selftest: %s linux boots=%d init_ms min=%d median=%d max=%d sum=%d" % (
-            name, len(times), times[0], times[len(times) // 2], times[-1], sum(times)))
+            by_vmm.setdefault(name, []).append((r.first_ms("init: start"), r.cpu_ms or 0))
+    for name, runs in sorted(by_vmm.items()):
+        for what, values in (("init_ms", sorted(t for t, _ in runs)),
+                             ("cpu_ms", sorted(c for _, c in runs))):
+            print("selftest: %s linux boots=%d %s min=%d median=%d max=%d sum=%d" % (
+                name, len(values), what, values[0], values[len(values) // 2], values[-1],
+                sum(values)))
     if results:
-        print("selftest: l1_boot_ms=%s l1_uptime_ms=%s" % (results[0].l1_boot_ms,
-                                                          results[0].l1_uptime_ms))
+        print("selftest: l1_boot_ms=%s l1_boot_cpu_ms=%s l1_uptime_ms=%s" % (
+            results[0].l1_boot_ms, results[0].l1_boot_cpu_ms, results[0].l1_uptime_ms))
 
 
 def main():
@@ -154,7 +156,7 @@ def run(args, tmp):
     print("selftest: inner Linux %s + %s" % (kernel, initrd))
     for name, prog in vmms:
         for i in range(args.linux_boots):
-            jobs.append(("%s-linux-%d" % (name, i), linux_argv(prog, kernel, initrd, "off")))
+            jobs.append(("%s-linux-%d" % (name, i), linux_argv(prog, kernel, initrd, "on")))
         if args.rtc:
             jobs.append(("%s-linux-rtc-on" % name,
                          linux_argv(prog, kernel, initrd, "on", False)))
@@ -165,11 +167,11 @@ def run(args, tmp):
     failed = 0
     for r in results:
         init_ms = r.first_ms("init: start")
-        print("selftest: job=%s status=%s ms=%s init_ms=%s l1_boot_ms=%s%s" % (
-            r.id, r.status, r.elapsed_ms, init_ms, r.l1_boot_ms,
+        print("selftest: job=%s status=%s ms=%s cpu_ms=%s init_ms=%s%s" % (
+            r.id, r.status, r.elapsed_ms, r.cpu_ms, init_ms,
             " error=%r" % r.error if r.error else ""))
-        for line in r.debugcon[:3]:
-            print("  debugcon: " + line)
+        for ms, line in r.debugcon_events[:3]:
+            print("  debugcon at %d ms: %s" % (ms, line))
         if "-rtc-" in r.id:
             for ms, _, text in r.events:
                 if "rtc" in text.lower() or "init: start" in text:

@@ -81,6 +81,10 @@ def test_append_and_options_are_left_alone(files):
     ([], "empty argv"),
     (["/no/such/vmm"], "not found"),
     (["qemu-system-x86_64", "-append", "a\nb"], "newline"),
+    (["qemu-system-x86_64", "-append", "x" * 9000], "longer than"),
+    (["qemu-system-x86_64", "-kernel", "/no/bzImage"], "-kernel /no/bzImage: no such file"),
+    (["qemu-system-x86_64", "-drive", "id=d,file=/no/disk.img"], "/no/disk.img: no such"),
+    (["qemu-system-x86_64"] + ["-S"] * 600, "more than 512"),
 ])
 def test_bad_jobs_are_refused_with_a_reason(argv, why):
     with pytest.raises(batch.BatchError, match=why):
@@ -109,14 +113,16 @@ def test_result_channel_is_parsed_into_results(tmp_path):
                  "nested: begin id=0 name=case-1 timeout_ms=60000",
                  "nested: o id=0 ms=812 | init: start",
                  "nested: e id=0 ms=900 | qemu: warning | with a bar",
-                 "nested: fx id=0 n=0 | " + b"probe: done\n".hex(),
+                 "nested: dx id=0 n=0 ms=700 | " + b"probe: entry pro".hex(),
+                 "nested: dx id=0 n=0 ms=750 | " + b"tocol=pvh\nprobe: done\n".hex(),
                  "nested: end id=0 status=exit exit=1 ms=950"]:
         run.line(line)
     assert res.status == 1 and res.error is None and res.elapsed_ms == 950
     assert res.console == ["init: start"] and res.first_ms("init: start") == 812
     assert res.stderr == ["qemu: warning | with a bar"], "only the first ' | ' frames"
-    assert res.debugcon == ["probe: done"]
-    assert open(dbg, "rb").read() == b"probe: done\n", "output files are written back"
+    assert res.debugcon_events == [(750, "probe: entry protocol=pvh"), (750, "probe: done")]
+    assert open(dbg, "rb").read() == b"probe: entry protocol=pvh\nprobe: done\n", \
+        "output files are written back exactly"
     assert run.ready and run.l1_uptime_ms == 2500
 
 
@@ -127,3 +133,9 @@ def test_write_back_to_a_fifo_without_reader_does_not_block(tmp_path):
     res = nested.Result("x")
     nested._write_back(str(fifo), b"line\n", res)
     assert res.stderr and "cannot write" in res.stderr[0]
+
+
+def test_a_file_sent_after_the_job_gets_the_end_time():
+    from harness import nested
+    chunks = [(-1, b"a\nb".hex())]
+    assert nested._timed_lines(chunks, 900) == [(900, "a"), (900, "b")]

@@ -83,8 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	board.cmdline = (char *)MEM_CMDLINE;
 	board.cmdline_size = clen;
 	board.nr_e820 = 2;
-	board.e820[0] = (struct e820_entry){ 0, 0x9fc00, E820_RAM };
-	board.e820[1] = (struct e820_entry){ 0x100000, HIGH_FLOOR - 0x100000, E820_RAM };
+	board.e820[0] = (struct mem_range){ 0, 0x9fc00, E820_RAM, 0 };
+	board.e820[1] = (struct mem_range){ 0x100000, HIGH_FLOOR - 0x100000, E820_RAM, 0 };
 	if (!setjmp(shim_jmp))
 		boot_kernel(&board);	/* returns only when there is no kernel at all */
 	return 0;

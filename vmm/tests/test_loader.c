@@ -160,6 +160,31 @@ static void test_pvh(void)
 	fw_cfg_free(&f);
 }
 
+/* Truncations at every interesting offset: each is loaded or refused, never read past. */
+static void test_truncated(void)
+{
+	static const size_t cuts[] = { 1, 4, 0x1f1, 0x202, 0x205, 0x206, 0x236, 0x250, 5 * 512 - 1,
+				       5 * 512, 5 * 512 + 1 };
+	bool fine = true;
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		make_bzimage(4);
+		struct load_params p = params(cuts[i], "");
+		int r = loader_load(&p);
+		fine &= (r == 0) == (cuts[i] >= 5 * 512);
+		fw_cfg_free(&f);
+	}
+	report(fine, "a bzImage cut before the end of its setup is refused, after it loads");
+	fine = true;
+	size_t size = make_pvh(0x100000, 0x2000, true);
+	for (size_t cut = 0; cut < size; cut += 7) {
+		struct load_params p = params(cut, "");
+		fine &= loader_load(&p) < 0 || cut >= 0x1100;
+		fw_cfg_free(&f);
+		make_pvh(0x100000, 0x2000, true);
+	}
+	report(fine, "a PVH ELF cut anywhere before its last segment byte is refused");
+}
+
 static void test_other(void)
 {
 	struct load_params p = params(0, "");
@@ -173,7 +198,33 @@ static void test_other(void)
 	put_le32(file + 68, 0);
 	put_le32(file + 72, (uint32_t)-0x1BADB002);
 	p = params(4096, "");
-	report(loader_load(&p) < 0 && strstr(p.err, "Multiboot"), "a Multiboot kernel gets a clear error");
+	report(loader_load(&p) < 0 && strstr(p.err, "not an ELF"),
+	       "a Multiboot header without addresses in a non-ELF file is refused (%s)", p.err);
+	fw_cfg_free(&f);
+
+	/* a.out kludge: header at 64 describes load 0x100000, file from offset 0, bss to +0x3000 */
+	put_le32(file + 68, 0x00010000);
+	put_le32(file + 72, (uint32_t)-(0x1BADB002 + 0x00010000));
+	put_le32(file + 76, 0x100040);		/* header_addr */
+	put_le32(file + 80, 0x100000);		/* load_addr */
+	put_le32(file + 84, 0x101000);		/* load_end_addr */
+	put_le32(file + 88, 0x103000);		/* bss_end_addr */
+	put_le32(file + 92, 0x100020);		/* entry */
+	p = params(4096, "arg");
+	report(loader_load(&p) == 0, "a Multiboot a.out-kludge kernel loads (%s)", p.err);
+	report(item32(FW_CFG_KERNEL_ENTRY) == 0x100020 && item32(FW_CFG_KERNEL_ADDR) == 0x100000,
+	       "KERNEL_ENTRY and KERNEL_ADDR come from the header");
+	report(item32(FW_CFG_KERNEL_SIZE) == 0x4000, "KERNEL_SIZE covers bss, cmdline and loader name, page aligned");
+	const struct fw_cfg_item *mbi = fw_cfg_find(&f, FW_CFG_INITRD_DATA);
+	report(item32(FW_CFG_INITRD_ADDR) == 0x9500 && mbi->len == 88, "the 88-byte MBI goes to 0x9500");
+	const struct fw_cfg_item *kd = fw_cfg_find(&f, FW_CFG_KERNEL_DATA);
+	uint32_t cl = get_le32(mbi->data + 16) - 0x100000;
+	report(cl < kd->len && !strcmp((char *)kd->data + cl, "k arg"), "the command line is \"kernel args\"");
+	report(!strcmp(p.option_rom, "multiboot_dma.bin"), "the option ROM is multiboot_dma.bin");
+	fw_cfg_free(&f);
+	put_le32(file + 88, 0x100800);
+	p = params(4096, "");
+	report(loader_load(&p) < 0 && strstr(p.err, "mh_bss_end_addr"), "a bss end before the load end is refused");
 	fw_cfg_free(&f);
 }
 
@@ -181,6 +232,7 @@ int main(void)
 {
 	test_bzimage();
 	test_pvh();
+	test_truncated();
 	test_other();
 	return check_summary("test_loader");
 }

@@ -1,0 +1,97 @@
+"""mvm under real KVM, inside the L1 sandbox (harness/nested.py, guest/l1/README.md): ROMs
+that exercise interrupts, a hostile ROM, a triple fault, stage times and peak RSS. One L1
+boot runs every case in sequence; each case is one pytest id (`mvm-nested-<case>`).
+Skipped, with the reason, where the sandbox cannot run."""
+import pathlib
+import re
+
+import pytest
+
+from harness import nested
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+GUEST = BUILD / "vmm" / "guest"
+MVM = str(BUILD / "mvm.static")
+QBOOT = "/usr/share/qemu/qboot.rom"
+PROBE = BUILD / "guest" / "probe" / "probe.pvh"
+MICRORIG = BUILD / "microrig.rom"
+
+DEBUG = ["-chardev", "stdio,id=dbg", "-device", "isa-debugcon,iobase=0x402,chardev=dbg"]
+EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+BASE = [MVM, "-M", "microvm,acpi=off,pit=on,pic=on,rtc=on,isa-serial=on", "-enable-kvm",
+        "-m", "128m", "-nodefaults", "-nographic", "-no-reboot"]
+
+
+def triple_fault_rom(path):
+    """A ROM whose first instructions load an empty IDT and execute int3: a triple fault."""
+    rom = bytearray(b"\xff" * 65536)
+    code = bytes([0x2e, 0x0f, 0x01, 0x1e, 0x20, 0xe0, 0xcc, 0xf4])  # lidt cs:[0xe020]; int3
+    rom[0xe000:0xe000 + len(code)] = code
+    rom[0xe020:0xe026] = bytes(6)
+    rom[0xfff0:0xfff5] = bytes([0xea, 0x00, 0xe0, 0x00, 0xf0])      # jmp f000:e000
+    path.write_bytes(bytes(rom))
+
+
+def cases(tf_rom):
+    """(id, timeout s, argv, check(rc, output, maxrss_kb) -> message or None)"""
+    c = [
+        ("qboot-pvh-hello", 60,
+         BASE + ["-bios", QBOOT, "-kernel", str(GUEST / "pvh_hello.elf"), "-append", "hello"]
+         + DEBUG + EXIT,
+         lambda rc, out, rss: None if rc == 1 and "cmdline=hello" in out
+         else f"rc={rc}, expected 1 and the PVH start_info command line"),
+        ("irq-pit-pic-rtc-uart", 60,
+         BASE + ["-serial", "null", "-bios", str(GUEST / "irq.rom")] + DEBUG + EXIT,
+         lambda rc, out, rss: None if rc == 1 and out.count("irq_rom:") == 3
+         else f"rc={rc}: PIT/PIC ExtINT, RTC IRQ 8 and UART IRQ 4 must all arrive"),
+        ("hostile-fw-cfg-dma-and-ports", 60,
+         BASE + ["-bios", str(GUEST / "hostile.rom")] + DEBUG + EXIT,
+         lambda rc, out, rss: None if rc == 1 and "hostile: done" in out and "FAIL" not in out
+         else f"rc={rc}: {out[-400:]}"),
+        ("triple-fault-no-reboot", 30, BASE + ["-bios", str(tf_rom)],
+         lambda rc, out, rss: None if rc == 0 else f"rc={rc}, a triple fault with -no-reboot exits 0"),
+        ("stage-times-and-rss", 30,
+         BASE + ["-serial", "null", "-bios", str(GUEST / "irq.rom")] + EXIT + ["-stage-times"],
+         lambda rc, out, rss: None if re.search(
+             r"stage=exec.*\n.*stage=vm-ready.*\n.*stage=first-run.*\n(.*\n)*.*stage=exit", out)
+         and rss and rss < 3277 else f"stage lines missing or peak RSS {rss} KiB >= 3.2 MiB"),
+        ("microrig-probe-pvh", 90,
+         BASE + ["-bios", str(MICRORIG), "-kernel", str(PROBE), "-append", "console=ttyS0"]
+         + DEBUG + EXIT,
+         lambda rc, out, rss: None if rc in (1, 3) and "probe: done" in out
+         else f"rc={rc}, the probe did not finish"),
+    ]
+    return c
+
+
+CASE_IDS = [c[0] for c in cases(pathlib.Path("tf.rom"))]
+
+
+@pytest.fixture(scope="module")
+def nested_results(tmp_path_factory):
+    ok, why = nested.available()
+    if not ok:
+        pytest.skip(f"nested sandbox: {why}")
+    needed = [BUILD / "mvm.static", GUEST / "irq.rom", GUEST / "hostile.rom",
+              GUEST / "pvh_hello.elf", PROBE, MICRORIG]
+    missing = [str(p) for p in needed if not p.exists()]
+    if missing:
+        pytest.fail(f"not built (make all should have built them): {', '.join(missing)}")
+    tf_rom = tmp_path_factory.mktemp("vmm-nested") / "tf.rom"
+    triple_fault_rom(tf_rom)
+    all_cases = cases(tf_rom)
+    jobs = [nested.Job(name, argv, timeout) for name, timeout, argv, _ in all_cases]
+    done = nested.run_batch(jobs)
+    return {name: (res, check) for (name, _, _, check), res in zip(all_cases, done)}
+
+
+# One L1 boot serves every case: keep them on one xdist worker (make test runs -n JOBS).
+@pytest.mark.xdist_group("nested")
+@pytest.mark.parametrize("name", CASE_IDS, ids=[f"mvm-nested-{n}" for n in CASE_IDS])
+def test_mvm_nested(nested_results, name):
+    res, check = nested_results[name]
+    assert res.status is not None, f"{name}: {res.error}"
+    out = "\n".join(res.console + res.stderr) + "\n"
+    problem = check(res.status, out, res.peak_rss_kib)
+    assert problem is None, problem
