@@ -13,6 +13,7 @@
 #define MEM_SCRATCH       0x80000  /* fw_cfg directory while it is searched (abandoned) */
 #define MEM_LOADER_SCRIPT 0x90000  /* etc/table-loader while it runs (abandoned) */
 #define MEM_STACK_TOP     0x9c000  /* the firmware's own stack grows down from here */
+#define MEM_STACK_LIMIT   0x98000  /* ...never below this (16 KiB): nothing may load above it */
 #define MEM_HANDOFF       0x9c000  /* start of the reserved hand-off area */
 #define MEM_BOOT_INFO     0x9c000  /* zero page, start_info (+ modules, memory map) */
 #define MEM_CMDLINE       0x9d000  /* command line copy when QEMU gives no address */

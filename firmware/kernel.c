@@ -98,13 +98,21 @@ uint32_t load_initrd(struct board *b, uint32_t max_end, uint32_t *size)
 	addr = fw_cfg_read32(FW_CFG_INITRD_ADDR);
 	if (max_end > b->high_floor)
 		max_end = b->high_floor;
-	if (!addr || addr + n > max_end || addr + n < addr) {
-		if (n > max_end - MEM_BIOS_END)
-			fail(ERR_NO_MEMORY, "initrd does not fit below the firmware's tables");
+	/* A header's initrd_addr_max below 1 MiB leaves no room at all; below 1 MiB live the
+	 * firmware's stack, the hand-off area and the ROM, so an initrd goes above it. */
+	if (max_end <= MEM_BIOS_END || n > max_end - MEM_BIOS_END)
+		fail(ERR_NO_MEMORY, "initrd does not fit between 1 MiB and the kernel's limit");
+	if (!addr || addr < MEM_BIOS_END || addr + n > max_end || addr + n < addr)
 		addr = (max_end - n) & ~0xfffu;
-	}
 	fw_cfg_read(FW_CFG_INITRD_DATA, (void *)addr, n);
 	return addr;
+}
+
+/* A kernel range below 1 MiB must end below the firmware's stack: the stack is live while
+ * the kernel is copied, and the hand-off area and the ROM lie above it. */
+int low_memory_free(uint64_t addr, uint64_t size)
+{
+	return addr >= MEM_BIOS_END || addr + size <= MEM_STACK_LIMIT;
 }
 
 void report_boot(const char *protocol, uint32_t entry, uint32_t kaddr, uint32_t ksize,

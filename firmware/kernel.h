@@ -21,6 +21,7 @@ int bzimage_is_64bit(const struct kernel *k);	/* has XLF_KERNEL_64, whatever the
 
 /* initrd: read to QEMU's address, or lower if tables took the top of RAM */
 uint32_t load_initrd(struct board *b, uint32_t max_end, uint32_t *size);
+int low_memory_free(uint64_t addr, uint64_t size);
 
 /* report and jump (handoff.S) */
 void report_boot(const char *protocol, uint32_t entry, uint32_t kernel, uint32_t kernel_size,

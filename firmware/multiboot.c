@@ -43,7 +43,7 @@ void multiboot_boot(struct board *b, struct kernel *k)
 	    mbi_addr + MB_INFO_SIZE > MEM_HANDOFF)
 		fail(ERR_MULTIBOOT, "Multiboot information block from QEMU is missing or misplaced");
 	if ((uint64_t)kaddr + k->kernel_size > b->high_floor ||
-	    (kaddr < MEM_BIOS_END && kaddr + k->kernel_size > MEM_HANDOFF))
+	    !low_memory_free(kaddr, k->kernel_size))
 		fail(ERR_NO_MEMORY, "Multiboot kernel overlaps firmware memory");
 	fw_cfg_read(FW_CFG_KERNEL_DATA, (void *)kaddr, k->kernel_size);
 	fw_cfg_read(FW_CFG_INITRD_DATA, mbi, MB_INFO_SIZE);

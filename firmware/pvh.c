@@ -53,7 +53,7 @@ void pvh_boot(struct board *b, struct kernel *k)
 	 * it would jump into whatever lies there (the ROM, an MMIO hole) and die silently. */
 	if (entry < kaddr || entry - kaddr >= k->kernel_size)
 		fail(ERR_KERNEL_HEADER, "PVH entry point lies outside the loaded kernel");
-	if (kaddr < MEM_BIOS_END && kaddr + k->kernel_size > MEM_HANDOFF)
+	if (!low_memory_free(kaddr, k->kernel_size))
 		fail(ERR_NO_MEMORY, "PVH kernel overlaps the firmware's hand-off area");
 	initrd = load_initrd(b, b->high_floor, &initrd_size);
 

@@ -139,8 +139,9 @@ def verdict(kind, res, flush_copy=None):
             return True, f"write_status={ws}"
         if kv.get("sane_read_after", "ok") != "ok":
             return False, f"{variant}: the device no longer works after the hostile cases: {kv}"
-        if "rom_modified" in kv:
-            return False, f"{variant}: a fw_cfg DMA into the BIOS ROM changed the ROM"
+        # A DMA into the BIOS region may change it: QEMU's microvm maps the BIOS as RAM
+        # (x86_bios_rom_init with isapc_ram_fw = true, never read-only), and so does mvm;
+        # it is guest memory, which is all a DMA may touch.
         if "accepted" in kv:
             return False, f"{variant}: fw_cfg DMA accepted a bad request: {found[2]}"
         return True, " ".join(f"{k}={v}" for k, v in kv.items())
