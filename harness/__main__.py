@@ -15,7 +15,7 @@ import time
 
 from . import cases as casemod
 from . import judge as judging
-from . import deviations, matrix, results, runner
+from . import deviations, figures, matrix, results, runner
 from .cases import Case, Toggles
 from .engines import ENGINES
 from .firmware import FIRMWARES
@@ -101,6 +101,7 @@ def cmd_matrix(args):
     for line in differences:
         print(f"ENGINES DISAGREE {line}")
     meta = {"machine": platform.node(), "kernel": platform.release(), "runs": args.runs,
+            "figure_sources": figures.SOURCES,
             "engine_disagreements": differences,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "shard": "/".join(map(str, args.shard)) if args.shard else None}

@@ -117,6 +117,11 @@ def markdown(doc, figure="spawn_to_init_ms"):
         recs = [r for r in doc["cases"] if r["payload"] == kind]
         fig = figure if kind == "linux" else None
         out.append(_table(kind, recs, fig))
+    sources = doc.get("meta", {}).get("figure_sources")
+    if sources:
+        out.append("### Where each figure comes from\n")
+        out += [f"- `{name}`: {what}" for name, what in sorted(sources.items())]
+        out.append("")
     return "\n".join(out)
 
 

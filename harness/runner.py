@@ -104,6 +104,8 @@ def build_command(case, workdir, binary=None):
             "-chardev", f"file,id=dbg,path={workdir / 'debugcon'}",
             "-device", f"isa-debugcon,iobase={DEBUGCON_PORT},chardev=dbg",
             "-device", f"isa-debug-exit,iobase={EXIT_PORT},iosize=4"]
+    if engine.name.endswith("mvm"):
+        argv += ["-stage-times"]    # mvm's host-clock stage stamps, on stderr
     if t.serial:
         argv += ["-serial", "chardev:con0"]
     for i, dev in enumerate(case.virtio_devices()):
