@@ -282,8 +282,8 @@ def _from_nested(case, argv, res):
     for ms, kind, text in res.events:
         (console if kind == "o" else stderr).lines.append((int(ms * 1e6), text))
     elapsed = int((res.elapsed_ms or 0) * 1e6)
-    # The debugcon file comes back when the job ends: its lines carry no arrival time.
-    debugcon.lines = [(elapsed, text) for text in res.debugcon]
+    # L1 reads the debugcon file as it grows and stamps each line with its arrival.
+    debugcon.lines = [(int(ms * 1e6), text) for ms, text in res.debugcon_events]
     if res.error:
         stderr.lines.append((elapsed, f"nested: {res.error}"))
         if res.l1_log:
