@@ -92,9 +92,8 @@ def engine_costs(runs):
     if nested:
         per_engine = {c.engine: [] for c in nested}
         for _ in range(runs):
-            done = runner.run_nested(nested)
-            for c in nested:
-                per_engine[c.engine].append(figures.of(done[c.id]))
+            for c, result in zip(nested, runner.run_nested(nested)):
+                per_engine[c.engine].append(figures.of(result))
         for engine, got in per_engine.items():
             rows[engine] = _medians(got)
     return rows

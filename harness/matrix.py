@@ -60,9 +60,8 @@ def run_cases(cases, jobs=None, runs=1, progress=sys.stderr):
 
     def batch(group):
         out = []
-        done = runner.run_nested(group)
-        for case in group:
-            v = judging.judge(case, done[case.id])
+        for case, result in zip(group, runner.run_nested(group)):
+            v = judging.judge(case, result)
             prog.done(case, v)
             out.append((case, v))
         return out

@@ -175,7 +175,7 @@ def run(case, timeout=None, binary=None, extra_args=()):
     """Boot one case and return its Result (never raises for a guest failure)."""
     timeout = timeout or timeout_for(case)
     if case.engine_def.nested:
-        return run_nested([case], timeout=timeout)[case.id]
+        return run_nested([case], timeout=timeout)[0]
     with tempfile.TemporaryDirectory(prefix="microrig-") as tmp:
         workdir = Path(tmp)
         fifo = workdir / "debugcon"
@@ -257,7 +257,8 @@ def _reap(proc, grace_s=5.0):
 
 
 def run_nested(cases, timeout=None, on_result=None):
-    """Boot cases inside one L1 sandbox boot (guest/l1/README.md); {case id: Result}.
+    """Boot cases inside one L1 sandbox boot (guest/l1/README.md); [Result], in order.
+    (A list, not a map by id: bad-input variants share their case's id.)
 
     The inner command line is the one build_command makes for the host; the sandbox maps
     its files into L1 and brings the debugcon file back. Times are L1's clock from the
@@ -265,16 +266,14 @@ def run_nested(cases, timeout=None, on_result=None):
     """
     from . import nested
     with tempfile.TemporaryDirectory(prefix="microrig-nested-") as tmp:
-        jobs, argvs = [], {}
+        jobs = []
         for i, case in enumerate(cases):
             workdir = Path(tmp) / str(i)
             workdir.mkdir()
             argv = build_command(case, workdir)
-            argvs[case.id] = argv
-            jobs.append(nested.Job(case.id, argv, timeout or timeout_for(case)))
+            jobs.append(nested.Job(f"{i}-{case.id}", argv, timeout or timeout_for(case)))
         done = nested.run_batch(jobs, on_result=on_result)
-        return {case.id: _from_nested(case, argvs[case.id], res)
-                for case, res in zip(cases, done)}
+        return [_from_nested(case, job.argv, res) for case, job, res in zip(cases, jobs, done)]
 
 
 def _from_nested(case, argv, res):

@@ -27,7 +27,7 @@ def nested_refusals(tmp_path_factory):
     if why:
         pytest.skip(why)
     done = runner.run_nested(list(cases.values()), timeout=DEADLINE_S)
-    return {name: done[case.id] for name, case in cases.items()}
+    return dict(zip(cases, done))
 
 
 @pytest.mark.parametrize("bad,engine", PARAMS)

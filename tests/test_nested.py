@@ -25,7 +25,7 @@ def nested_results():
     missing = {c.missing_artifact() for c in CASES} - {""}
     if missing:
         pytest.fail(f"build outputs missing (make all should have built them): {missing}")
-    return runner.run_nested(CASES)
+    return {case.id: result for case, result in zip(CASES, runner.run_nested(CASES))}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
