@@ -171,6 +171,8 @@ def main(argv=None):
     b.add_argument("--no-write", action="store_true", help="print only")
     b.add_argument("--baseline-rom", type=_path, default=None,
                    help="an earlier microrig.rom to measure beside the current one")
+    b.add_argument("--baseline-note", default="",
+                   help="a sentence for BENCHMARKS.md saying what the baseline is")
     args = ap.parse_args(argv)
     return {"run": cmd_run, "list": cmd_list, "matrix": cmd_matrix,
             "merge": cmd_merge, "bench": cmd_bench}[args.cmd](args)
@@ -182,7 +184,7 @@ def cmd_bench(args):
     if args.baseline_rom:
         command += f" --baseline-rom {args.baseline_rom}"
     return bench.main(runs=args.runs, write=not args.no_write, command=command,
-                      baseline=args.baseline_rom)
+                      baseline=args.baseline_rom, baseline_note=args.baseline_note)
 
 
 def _shard(text):

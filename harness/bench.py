@@ -128,13 +128,14 @@ def ratio(a, b):
     return "n/a"
 
 
-def render(fw, eng, lin, runs, command):
+def render(fw, eng, lin, runs, command, baseline_note=""):
     lines = ["# microrig benchmarks", "",
              f"Command: `{command}` ({runs} runs per figure; medians).",
              f"Machine: {platform.node()}, {platform.machine()}, Linux {platform.release()},"
              f" measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
              "## Firmware: guest instructions from reset to the PVH hand-off", "",
              "QEMU TCG, `-icount shift=0,align=off,sleep=off`, the probe's TSC at its PVH entry.",
+             baseline_note,
              "", "| firmware | instructions |", "| --- | --- |"]
     for label, v in fw.items():
         lines.append(f"| {label} | {v if isinstance(v, int) else 'n/a: ' + str(v)} |")
@@ -180,11 +181,11 @@ def render(fw, eng, lin, runs, command):
     return "\n".join(lines) + "\n"
 
 
-def main(runs=5, write=True, command="make bench", baseline=None):
+def main(runs=5, write=True, command="make bench", baseline=None, baseline_note=""):
     fw = firmware_instructions(baseline)
     eng = engine_costs(runs)
     lin = linux_latency(runs)
-    text = render(fw, eng, lin, runs, command)
+    text = render(fw, eng, lin, runs, command, baseline_note)
     print(text)
     if write:
         (ROOT / "BENCHMARKS.md").write_text(text)
