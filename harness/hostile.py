@@ -32,16 +32,20 @@ SANITIZER = re.compile(r"ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtim
 RESULT = re.compile(r"hostile: result variant=(\S+) outcome=(\S+) ?(.*)")
 
 # Bash inside L1: run mvm, wait for the guest's "flushed" line, SIGKILL, copy the image.
+# nested.py makes a `-chardev file` path an output FIFO that init drains, which the script
+# cannot read back; so the debugcon argument arrives as "xfile,..." (batch.py leaves it
+# alone), the script turns it into a plain file in L1's root and prints its lines at the end.
 KILL_SCRIPT = " ".join("""
-out=${2#file:}; img=$3; cat=$4; mvm=$5; shift 5;
-for a in "$@"; do case $a in file,id=dbg,*) dbg=${a##*=};; esac; done;
-"$mvm" "$@" & pid=$!;
+out=${2#file:}; img=$3; cat=$4; mvm=$5; shift 5; args=();
+for a in "$@"; do case $a in xfile,*) a=${a#x}; dbg=${a##*=};; esac; args+=("$a"); done;
+"$mvm" "${args[@]}" & pid=$!;
 seen=no;
 for ((i = 0; i < 400000; i++)); do
   if [[ -s $dbg && $(< "$dbg") == *"hostile: flushed"*" end"* ]]; then seen=yes; break; fi;
   kill -0 $pid || break;
 done;
 kill -KILL $pid; wait $pid; st=$?;
+while IFS= read -r l; do echo "debugcon: $l"; done < "$dbg";
 echo "data-safety: flushed_seen=$seen mvm_status=$st";
 "$cat" "$img" > "$out"
 """.split())       # one line: nested.py refuses arguments with newlines
@@ -93,8 +97,10 @@ def all_jobs(workdir):
     fdir = workdir / "flush"
     fdir.mkdir(exist_ok=True)
     back = workdir / "flush-after-kill.img"
+    inner = mvm_argv(MVM_STATIC, "blk-flush", fdir, img)
+    inner[inner.index("-chardev") + 1] = "xfile,id=dbg,path=/hostile-flush.debugcon"
     argv = [shutil.which("bash"), "-c", KILL_SCRIPT, "bash", "-serial", f"file:{back}",
-            str(img), shutil.which("cat"), *mvm_argv(MVM_STATIC, "blk-flush", fdir, img)]
+            str(img), shutil.which("cat"), *inner]
     # mvm_argv starts with mvm itself: it becomes $5 of the script, the rest its arguments.
     jobs.append(("flush", ("blk-flush-sigkill", argv, DEFAULT_TIMEOUT_S)))
     return jobs
@@ -174,7 +180,8 @@ def run_all(workdir=None):
         for (kind, j), r in zip(jobs, results):
             ok, why = verdict(kind, r, _cache["flush_copy"])
             out.write(f"{j[0]} status={r.status} error={r.error} elapsed_ms={r.elapsed_ms} "
-                      f"ok={ok}\n  {why}\n  debugcon: {r.debugcon[-2:]}\n  stderr: {r.stderr[-3:]}\n")
+                      f"ok={ok}\n  {why[:600]}\n  debugcon: {str(r.debugcon[-2:])[:300]}\n"
+                      f"  console: {r.console[-2:]}\n  stderr: {r.stderr[-3:]}\n")
     return _cache["results"]
 
 
