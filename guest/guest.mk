@@ -3,3 +3,4 @@
 -include guest/linux/linux.mk
 -include guest/init/init.mk
 -include guest/l1/l1.mk
+-include guest/hostile/hostile.mk

@@ -8,8 +8,6 @@
 
 FUZZ_DIR     := tests/fuzz
 
-# The hostile guest payload (issue 6) has no fragment of its own in the root Makefile.
--include guest/hostile/hostile.mk
 
 FUZZ_OUT     := $(BUILD)/fuzz
 FUZZ_CC      ?= clang
