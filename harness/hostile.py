@@ -55,7 +55,7 @@ def missing():
     """What is not built, or None."""
     for p in (PAYLOAD, MVM_ASAN, MVM_STATIC, ROM):
         if not p.exists():
-            return f"{p.relative_to(ROOT)} is not built (make all hostile)"
+            return f"{p.relative_to(ROOT)} is not built (make all)"
     if not shutil.which("bash") or not shutil.which("cat"):
         return "bash and cat are needed on the host"
     return None

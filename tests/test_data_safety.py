@@ -3,34 +3,21 @@ killed with SIGKILL right after the guest says so; the image must hold every sec
 Read-only drives refuse writes with an error status (tests/test_hostile.py's
 blk-readonly job checks the status; here the image of a read-only run is left as is).
 Runs inside the nested sandbox, in the same L1 boot as the hostile guests."""
-import subprocess
-
 import pytest
 
-from harness import hostile, nested
+from harness import hostile
+
+pytestmark = pytest.mark.xdist_group("nested")
 
 
-@pytest.fixture(scope="module")
-def results():
-    subprocess.run(["make", "--no-print-directory", "hostile"], cwd=hostile.ROOT,
-                   capture_output=True, timeout=600)
-    why = hostile.missing()
-    if why:
-        pytest.skip(why)
-    ok, reason = nested.available()
-    if not ok:
-        pytest.skip(f"nested sandbox unavailable: {reason}")
-    return hostile.run_all()
-
-
-def test_flushed_data_survives_sigkill(results):
-    kind, _, res = results["blk-flush-sigkill"]
+def test_flushed_data_survives_sigkill(hostile_results):
+    kind, _, res = hostile_results["blk-flush-sigkill"]
     ok, why = hostile.verdict(kind, res, hostile.flush_copy())
     assert ok, why
 
 
-def test_readonly_drive_refuses_writes(results):
-    kind, _, res = results["blk-readonly-asan"]
+def test_readonly_drive_refuses_writes(hostile_results):
+    kind, _, res = hostile_results["blk-readonly-asan"]
     ok, why = hostile.verdict(kind, res)
     assert ok, why
     assert "write_status=0" not in why

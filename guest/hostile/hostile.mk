@@ -12,6 +12,7 @@ HOSTILE_OBJS  := $(patsubst guest/%.c,$(HOSTILE_OUT)/obj/%.o,$(HOSTILE_SRCS)) \
 HOSTILE_HDRS  := $(wildcard guest/lib/*.h guest/hostile/*.h) guest/conformance/virtio_mmio.h
 
 .PHONY: hostile
+all: hostile
 hostile: $(HOSTILE_OUT)/hostile.pvh
 
 $(HOSTILE_OUT)/obj/%.o: guest/%.c $(HOSTILE_HDRS)
