@@ -135,7 +135,8 @@ def _table(kind, recs, figure):
     skipped = [c for c in cols if all(cells.get((r, c), "skip") == "skip" for r in rows)]
     cols = [c for c in cols if c not in skipped]
     rows.sort(reverse=True)
-    what = f"result and median {figure} (host clock)" if figure else "result"
+    what = (f"result and median {figure} (host clock; L1's clock for nested engines)"
+            if figure else "result")
     lines = [f"### {kind}", "", f"Cells: {what}.", ""]
     if cols:
         lines += ["| toggles | " + " | ".join(cols) + " |", "| --- |" + " --- |" * len(cols)]
