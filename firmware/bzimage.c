@@ -140,7 +140,10 @@ void bzimage_boot(struct board *b, struct kernel *k, enum boot_protocol protocol
 	if (protocol == BOOT_BZIMAGE16) {
 		uint32_t setup = fw_cfg_read32(FW_CFG_SETUP_ADDR);
 
-		if (!setup || setup & 0xf /* a segment */ || setup + k->setup_size > MEM_SCRATCH)
+		/* 64-bit sum: a setup address near 4 GiB must not wrap past the check. Below
+		 * MEM_PAGE_TABLES live the IVT and BDA that the BIOS services keep. */
+		if (setup < MEM_PAGE_TABLES || setup & 0xf /* a segment */ ||
+		    (uint64_t)setup + k->setup_size > MEM_SCRATCH)
 			fail(ERR_KERNEL_HEADER, "setup address is not usable in real mode");
 		fw_cfg_read(FW_CFG_SETUP_DATA, (void *)setup, k->setup_size);
 		hdr = (uint8_t *)setup;

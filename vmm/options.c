@@ -135,7 +135,9 @@ static bool opt_cpu(struct options *o, const char *arg, char *err)
 		opt_error(err, "-cpu %s: unsupported CPU model '%s' (only host or max)", arg, model);
 		goto out;
 	}
-	o->nfeatures = 0;
+	/* A later -cpu replaces an earlier one, as in QEMU: drop its features. */
+	while (o->nfeatures > 0)
+		free(o->features[--o->nfeatures].name);
 	for (int i = 1; i < l.n; i++) {
 		struct kv *kv = &l.kv[i];
 		const char *name = kv->key;
