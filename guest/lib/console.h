@@ -13,7 +13,10 @@ void console_init(void);
 bool console_uart_present(void);
 /* The UART conformance checks borrow the UART: stop mirroring to it. */
 void console_use_uart(bool on);
+/* Characters collect into a line, which leaves at its '\n' (or when the buffer is
+ * full, or on console_flush: before the VM exits, or the UART changes hands). */
 void console_putc(char c);
+void console_flush(void);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -10,6 +10,13 @@ static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
 
+/* String output: one instruction for a buffer (under KVM still an exit per byte, as
+ * KVM emulates OUTS one iteration at a time). */
+static inline void outsb(uint16_t port, const void *src, uint32_t n)
+{
+	__asm__ volatile("rep outsb" : "+S"(src), "+c"(n) : "d"(port) : "memory");
+}
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;

@@ -79,6 +79,7 @@ void report_done(void)
 
 void vm_exit(uint32_t code)
 {
+	console_flush();
 	outl(DEBUG_EXIT_PORT, code);
 	/* No exit device: say so, then stop for good (the harness's timeout ends us). */
 	printk(REPORT_PREFIX "error code=NO_EXIT_PORT what=\"port 0xf4 did not end the VM\"\n");

@@ -104,7 +104,7 @@ static const struct {
 	{ "mem", KEY_NUMBER }, { "cpus", KEY_NUMBER }, { "entry", KEY_WORD }, { "initrd", KEY_INITRD },
 	{ "crc", KEY_HEX }, { "suite", KEY_WORD }, { "pit", KEY_NUMBER }, { "pic", KEY_NUMBER },
 	{ "rtc", KEY_NUMBER }, { "serial", KEY_NUMBER }, { "ioapic", KEY_NUMBER }, { "epoch", KEY_NUMBER },
-	{ "rate_tolerance", KEY_NUMBER },
+	{ "rate_tolerance", KEY_NUMBER }, { "exit", KEY_WORD },
 };
 
 static bool value_ok(enum key_kind kind, const char *v, size_t len)

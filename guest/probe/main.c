@@ -18,12 +18,13 @@ void probe_main(void)
 	struct handoff *h = &handoff;
 
 	memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
-	console_init();
 	idt_init();				/* a fault is reported, not a triple fault */
 	record_entry(h);			/* entry_state -> handoff */
+	read_boot_info(h);			/* zero page / start_info / mbi */
+	exit_if_asked(h);			/* probe.exit=entry: benchmarks */
+	console_init();
 	report_line("time stage=entry tsc=%llu", (unsigned long long)h->tsc);
 	report_entry(h);
-	read_boot_info(h);			/* zero page / start_info / mbi */
 	report_cmdline(h);
 	parse_expectations(h, &expect);
 	entry_check(h, &expect);

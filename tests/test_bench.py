@@ -1,0 +1,39 @@
+"""`make bench`'s pieces that can be checked without timing anything: the probe's silent
+exit at its entry (the boot the VMM cost figures use) and the rendering of the ratios."""
+import pytest
+
+from harness import bench, runner
+
+
+def test_probe_exit_at_entry_is_silent_with_its_own_status():
+    case = bench._variant_case("qemu-tcg", bench.ENGINE_VARIANTS[0])
+    why = case.skip_reason()
+    if why:
+        pytest.skip(why)
+    result = runner.run(case)
+    assert result.status == bench.EXIT_STATUS_AT_ENTRY, \
+        f"status {result.status}: the probe did not exit at its entry"
+    assert not result.report.of("probe"), "probe.exit=entry must print nothing"
+    assert not result.report.of("microrig"), "the quiet firmware must print nothing"
+
+
+def test_render_names_targets_ratios_and_skips():
+    eng = {("entry", "nested-mvm"): {"spawn_to_firmware_ms": None,
+                                     "mvm_exec_to_first_run_ms": 30.0,
+                                     "spawn_to_exit_ms": 80.0, "peak_rss_kib": 1500},
+           ("entry", "nested-qemu-kvm"): {"spawn_to_firmware_ms": None,
+                                          "mvm_exec_to_first_run_ms": None,
+                                          "spawn_to_exit_ms": 800.0, "peak_rss_kib": 37500},
+           ("entry", "mvm"): "mvm: /dev/kvm cannot be opened"}
+    fw = {"microrig (quiet)": 2000, "microrig (full report)": 8000, "qboot": 4000,
+          "seabios": 6000000}
+    text = bench.render(fw, eng, {}, 3, "make bench")
+    assert "- `entry`: nested-mvm / nested-qemu-kvm, spawn to exit: 0.100x (target <= 0.1x)" in text
+    assert "- `entry`: nested-mvm / nested-qemu-kvm, peak RSS: 0.040x (target <= 0.1x)" in text
+    assert "| entry | mvm | n/a: mvm: /dev/kvm cannot be opened |" in text
+    assert "- microrig quiet / qboot: 0.500x (target <= 0.5x)" in text
+
+
+def test_a_run_that_did_not_exit_as_expected_is_no_figure():
+    assert bench._medians([{"spawn_to_exit_ms": 1.0}, None]) == \
+        "1 of 2 runs did not exit as expected"
