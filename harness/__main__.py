@@ -129,7 +129,9 @@ def write_and_print(doc, out):
     print(results.markdown(doc))
     for rec in doc["cases"]:
         if rec["result"] == "fail":
-            print(f"FAIL {rec['id']}: {'; '.join(rec['problems'])}")
+            flaky = f" (FLAKY: passed {rec['passed_runs']} of {rec['runs']} runs)" \
+                if rec.get("flaky") else ""
+            print(f"FAIL {rec['id']}{flaky}: {'; '.join(rec['problems'])}")
     reasons = {}
     for rec in doc["cases"]:
         if rec["result"] == "skip":
@@ -137,7 +139,8 @@ def write_and_print(doc, out):
     for why, n in sorted(reasons.items()):
         print(f"skipped {n} cases: {why}")
     c = results.counts(doc)
-    print(f"\n{c['pass']} passed, {c['fail']} failed, {c['skip']} skipped;"
+    print(f"\n{c['pass']} passed, {c['fail']} failed ({c['flaky']} of them flaky),"
+          f" {c['skip']} skipped;"
           f" results in {out}/ (matrix.json, matrix.md, junit.xml"
           f"{', latency.png' if plotted else ''})")
     return 1 if c["fail"] else 0

@@ -44,6 +44,10 @@ def record(case, runs, skip_reason=""):
     failed = [v for v in runs if not v.passed]
     rec["result"] = "fail" if failed else "pass"
     rec["runs"] = len(runs)
+    rec["passed_runs"] = len(runs) - len(failed)
+    # A case that passed on some runs and failed on others is a flake: the rig or the
+    # machine under test is not deterministic there, which is worth more than either verdict.
+    rec["flaky"] = 0 < len(failed) < len(runs)
     rec["problems"] = failed[0].problems if failed else []
     rec["linux"] = runs[-1].linux
     rec["checks"] = runs[-1].checks
@@ -101,6 +105,8 @@ def column_of(rec):
 def cell_of(rec, figure):
     if rec["result"] == "skip":
         return "skip"
+    if rec.get("flaky"):
+        return f"FLAKY {rec['passed_runs']}/{rec['runs']}"
     if rec["result"] == "fail":
         return "FAIL"
     value = rec.get("figures", {}).get(figure, {}).get("median")
@@ -149,9 +155,10 @@ def _table(kind, recs, figure):
 
 
 def counts(doc):
-    c = {"pass": 0, "fail": 0, "skip": 0}
+    c = {"pass": 0, "fail": 0, "skip": 0, "flaky": 0}
     for rec in doc["cases"]:
         c[rec["result"]] += 1
+        c["flaky"] += bool(rec.get("flaky"))
     return c
 
 

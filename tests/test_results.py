@@ -61,3 +61,15 @@ def test_markdown_and_junit_say_the_same():
     suite = ET.fromstring(results.junit(doc))
     assert int(suite.get("failures")) == c["fail"]
     assert len(suite.findall("testcase/skipped")) == c["skip"]
+
+
+def test_a_case_that_changes_its_result_between_runs_is_flaky():
+    case = CASES[0]
+    ok = Verdict(case.id, True, [], {"elapsed_ms": 1.0})
+    bad = Verdict(case.id, False, ["Linux sees rtc=none"], {"elapsed_ms": 1.0})
+    steady, flake = results.record(case, [ok, ok, ok]), results.record(case, [ok, bad, ok])
+    assert not steady["flaky"] and steady["result"] == "pass"
+    assert flake["flaky"] and flake["result"] == "fail" and flake["passed_runs"] == 2
+    doc = results.document([flake], {})
+    assert "FLAKY 2/3" in results.markdown(doc)
+    assert results.counts(doc)["flaky"] == 1
