@@ -41,12 +41,11 @@ static const struct bus_region *bus_find(enum bus_space space, uint64_t addr)
 	return NULL;
 }
 
-bool bus_access(enum bus_space space, uint64_t addr, uint8_t *data, unsigned size,
-		bool is_write)
+bool bus_dispatch_locked(enum bus_space space, uint64_t addr, uint8_t *data, unsigned size,
+			 bool is_write)
 {
 	if (size == 0 || size > 8)
 		return false;
-	pthread_mutex_lock(&vm_lock);
 	const struct bus_region *r = bus_find(space, addr);
 	/* An access that starts in a device but runs past its end is not decoded. */
 	if (r && addr - r->base + size > r->len)
@@ -62,6 +61,14 @@ bool bus_access(enum bus_space space, uint64_t addr, uint8_t *data, unsigned siz
 		for (unsigned i = 0; i < size; i++)
 			data[i] = (uint8_t)(v >> (8 * i));
 	}
-	pthread_mutex_unlock(&vm_lock);
 	return r != NULL;
+}
+
+bool bus_access(enum bus_space space, uint64_t addr, uint8_t *data, unsigned size,
+		bool is_write)
+{
+	pthread_mutex_lock(&vm_lock);
+	bool decoded = bus_dispatch_locked(space, addr, data, size, is_write);
+	pthread_mutex_unlock(&vm_lock);
+	return decoded;
 }

@@ -32,6 +32,9 @@ void bus_register(const struct bus_region *r);
  * Takes vm_lock. */
 bool bus_access(enum bus_space space, uint64_t addr, uint8_t *data, unsigned size,
 		bool is_write);
+/* bus_access() for a caller that holds vm_lock (draining coalesced writes). */
+bool bus_dispatch_locked(enum bus_space space, uint64_t addr, uint8_t *data, unsigned size,
+			 bool is_write);
 /* Forget every region (unit tests). */
 void bus_clear(void);
 

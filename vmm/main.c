@@ -1,5 +1,6 @@
 /* main.c: mvm's boot sequence, in order. Each step is one call; the device models register
  * themselves (device.h) and the vCPU loop dispatches by address. */
+#include "coalesced_io.h"
 #include "cpuid.h"
 #include "device.h"
 #include "iothread.h"
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
 	devices_create(vm);		/* irqchips, fw_cfg, debug ports, ISA, virtio */
 	load_kernel(vm);		/* kernel items into fw_cfg, PVH segments into RAM */
 	vcpus_create(vm);
+	coalesced_io_setup(vm);		/* debugcon writes queue in KVM, no exit each */
 	iothread_start();
 	timing_mark("vm-ready", NULL);
 	vcpus_run(vm);			/* returns only through vm_exit() */

@@ -4,6 +4,7 @@
  * vCPU sleeps in the kernel (a halted vCPU is not woken by the window request). */
 #include "vcpu.h"
 #include "bus.h"
+#include "coalesced_io.h"
 #include "cpuid.h"
 #include "ioapic.h"
 #include "irq.h"
@@ -147,6 +148,8 @@ static void *vcpu_loop(void *arg)
 				continue;
 			die("vcpu %d: KVM_RUN: %s", c->index, strerror(errno));
 		}
+		/* Writes KVM queued come before whatever made this exit (coalesced_io.c). */
+		coalesced_io_drain();
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			handle_io(run);
