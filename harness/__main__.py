@@ -174,8 +174,11 @@ def main(argv=None):
     b.add_argument("--no-write", action="store_true", help="print only")
     b.add_argument("--baseline-rom", type=_path, default=None,
                    help="an earlier microrig.rom to measure beside the current one")
+    b.add_argument("--baseline-mvm", type=_path, default=None,
+                   help="an earlier static mvm (build/mvm.static) to measure beside the"
+                   " current one in the nested sandbox")
     b.add_argument("--baseline-note", default="",
-                   help="a sentence for BENCHMARKS.md saying what the baseline is")
+                   help="a sentence for BENCHMARKS.md saying what the baselines are")
     args = ap.parse_args(argv)
     return {"run": cmd_run, "list": cmd_list, "matrix": cmd_matrix,
             "merge": cmd_merge, "bench": cmd_bench}[args.cmd](args)
@@ -186,8 +189,11 @@ def cmd_bench(args):
     command = f"python3 -m harness bench --runs {args.runs}"
     if args.baseline_rom:
         command += f" --baseline-rom {args.baseline_rom}"
+    if args.baseline_mvm:
+        command += f" --baseline-mvm {args.baseline_mvm}"
     return bench.main(runs=args.runs, write=not args.no_write, command=command,
-                      baseline=args.baseline_rom, baseline_note=args.baseline_note)
+                      baseline=args.baseline_rom, baseline_note=args.baseline_note,
+                      baseline_mvm=args.baseline_mvm)
 
 
 def _shard(text):

@@ -83,10 +83,14 @@ ENGINE_VARIANTS = (
 )
 
 
-def _variant_case(engine, variant):
+def _variant_case(engine, variant, vmm=None):
     _, _, extra, append = variant
     return Case(engine, "microrig", Payload("probe", "pvh"), DEFAULT_TOGGLES, fw_cfg=extra,
-                extra_append=append)
+                extra_append=append, vmm=vmm)
+
+
+# The label of rows measured with the baseline mvm (--baseline-mvm).
+BASELINE_MVM = "nested-mvm baseline"
 
 
 # probe.exit=entry ends the VM with debug-exit value 0x10 (guest/probe/probe.h); a probe
@@ -104,8 +108,11 @@ def _cost_figures(variant, result):
     return figures.of(result) if ended else None
 
 
-def engine_costs(runs):
+def engine_costs(runs, baseline_mvm=None):
     """{(variant key, engine): {figure: median} or a skip reason}.
+
+    baseline_mvm: an earlier static mvm build, run in the same L1 boot as the current one
+    (rows labelled BASELINE_MVM), for before/after figures.
 
     Nested engines run in one L1 boot, mvm and QEMU KVM interleaved, so that they share
     the same conditions; their times are L1's clock (TCG-emulated: ratios only).
@@ -119,6 +126,8 @@ def engine_costs(runs):
                 rows[variant[0], engine] = why
             elif case.engine_def.nested:
                 nested.append((variant, case))
+                if baseline_mvm and engine == "nested-mvm":
+                    nested.append((variant, _variant_case(engine, variant, baseline_mvm)))
             else:
                 got = [_cost_figures(variant, runner.run(case)) for _ in range(runs)]
                 rows[variant[0], engine] = _medians(got)
@@ -128,10 +137,11 @@ def engine_costs(runs):
         # first would carry it; then the rounds, engines interleaved.
         cases = [c for _, c in nested]
         results = runner.run_nested(cases * (runs + 1))[len(cases):]
-        got = {(v[0], c.engine): [] for v, c in nested}
+        label = lambda c: BASELINE_MVM if c.vmm else c.engine
+        got = {(v[0], label(c)): [] for v, c in nested}
         for i, result in enumerate(results):
             variant, case = nested[i % len(nested)]
-            got[variant[0], case.engine].append(_cost_figures(variant, result))
+            got[variant[0], label(case)].append(_cost_figures(variant, result))
         for key, figs in got.items():
             rows[key] = _medians(figs)
     return rows
@@ -223,6 +233,11 @@ def render(fw, eng, lin, runs, command, baseline_note=""):
             if key == "probe":
                 lines.append(f"- `{key}`: {mvm} / {qemu}, spawn to first output: "
                              f"{ratio(m['spawn_to_firmware_ms'], q['spawn_to_firmware_ms'])}")
+    for key, _, _, _ in ENGINE_VARIANTS:
+        m, b = eng.get((key, "nested-mvm")), eng.get((key, BASELINE_MVM))
+        if isinstance(m, dict) and isinstance(b, dict):
+            lines.append(f"- `{key}`: nested-mvm before/after (this build / baseline), spawn to"
+                         f" exit: {ratio(m['spawn_to_exit_ms'], b['spawn_to_exit_ms'])}")
     lines += ["", "## Linux: spawn to init under QEMU TCG", "",
               "All toggles on, host clock, spawn to `init: start`.", "",
               "| firmware/format | median ms | min | max |", "| --- | --- | --- | --- |"]
@@ -234,9 +249,10 @@ def render(fw, eng, lin, runs, command, baseline_note=""):
     return "\n".join(lines) + "\n"
 
 
-def main(runs=5, write=True, command="make bench", baseline=None, baseline_note=""):
+def main(runs=5, write=True, command="make bench", baseline=None, baseline_note="",
+         baseline_mvm=None):
     fw = firmware_instructions(baseline)
-    eng = engine_costs(runs)
+    eng = engine_costs(runs, baseline_mvm)
     lin = linux_latency(runs)
     text = render(fw, eng, lin, runs, command, baseline_note)
     print(text)

@@ -57,6 +57,7 @@ class Case:
     fw_cfg: tuple = field(default=())   # (name, string) pairs
     initrd: bool = True
     rom: Path = None      # another build of the firmware (a baseline to compare with)
+    vmm: Path = None      # another build of mvm (a baseline to compare with)
 
     @property
     def id(self):
@@ -97,7 +98,7 @@ class Case:
         After `make all` nothing may be missing: the test suite fails such a case instead
         of skipping it, so that a broken build can never look like a skipped one.
         """
-        for built in (self.firmware_def.path, self.engine_def.binary):
+        for built in (self.rom or self.firmware_def.path, self.vmm or self.engine_def.binary):
             if "/" in str(built) and not Path(built).exists():
                 return f"{built} has not been built"
         ok, why = self.payload.available()

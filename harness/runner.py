@@ -94,7 +94,7 @@ def build_command(case, workdir, binary=None):
     """The engine's argv for a case: QEMU's syntax, which mvm takes as well."""
     engine = case.engine_def
     t = case.toggles
-    argv = [binary or engine.binary,
+    argv = [str(binary or case.vmm or engine.binary),
             "-M", f"microvm,acpi=off,{t.machine_options()},auto-kernel-cmdline=on",
             *engine.accel, *engine.cpu_args(),
             "-m", f"{case.mem_mb}m", "-smp", str(case.cpus),

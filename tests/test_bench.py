@@ -37,3 +37,13 @@ def test_render_names_targets_ratios_and_skips():
 def test_a_run_that_did_not_exit_as_expected_is_no_figure():
     assert bench._medians([{"spawn_to_exit_ms": 1.0}, None]) == \
         "1 of 2 runs did not exit as expected"
+
+
+def test_render_gives_the_before_and_after_of_a_baseline_mvm():
+    row = lambda ms: {"spawn_to_firmware_ms": 50.0, "mvm_exec_to_first_run_ms": 30.0,
+                      "spawn_to_exit_ms": ms, "peak_rss_kib": 1500}
+    eng = {("probe", "nested-mvm"): row(2000.0), ("probe", bench.BASELINE_MVM): row(4000.0)}
+    text = bench.render({}, eng, {}, 3, "make bench")
+    assert ("- `probe`: nested-mvm before/after (this build / baseline), spawn to exit: 0.500x"
+            in text)
+    assert f"| probe | {bench.BASELINE_MVM} |" in text
