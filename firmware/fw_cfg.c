@@ -59,7 +59,8 @@ static void dma_read(uint16_t key, void *dst, uint32_t n)
 	d.control = bswap32(((uint32_t)key << 16) | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
 	d.length = bswap32(n);
 	d.address = bswap64((uint32_t)dst);
-	outl(FW_CFG_PORT_DMA_HI, 0);
+	/* The high half is zero from reset and the firmware never sets it (its buffers are
+	 * below 4 GiB); QEMU also clears it after each transfer. One port write, one exit. */
 	outl(FW_CFG_PORT_DMA_LO, bswap32((uint32_t)&d));
 	while ((ctl = bswap32(d.control)) & ~FW_CFG_DMA_CTL_ERROR && --spins)
 		;
