@@ -14,12 +14,13 @@
  *   unmasked: the user-space IOAPIC does that (irr, then ioapic_service on the write that
  *   unmasks), so masked pins stay with it.
  * - A level entry needs remote IRR and re-delivery at EOI while the line is still high. With
- *   an in-kernel IOAPIC, KVM_IRQFD_FLAG_RESAMPLE would do it, but x86 KVM refuses resample
- *   irqfds unless the whole irqchip is in the kernel (kvm_arch_irqfd_allowed() wants
- *   irqchip_kernel(), which a split irqchip is not: EINVAL), and MSI routes have no EOI to
- *   resample on. QEMU emulates resampling in user space at the IOAPIC's EOI, i.e. through its
- *   IOAPIC anyway. So level pins use the user-space IOAPIC, whose remote IRR and EOI handling
- *   (KVM_EXIT_IOAPIC_EOI) are already right.
+ *   an in-kernel IOAPIC, KVM_IRQFD_FLAG_RESAMPLE would do it, but kvm_irqfd_assign()
+ *   (virt/kvm/eventfd.c) fails with EINVAL when x86's kvm_arch_irqfd_allowed() says no, and
+ *   for a resample irqfd it wants the whole irqchip in the kernel, which a split irqchip is
+ *   not: the resampler waits for an ack of an in-kernel IOAPIC/PIC pin, while here the EOI
+ *   of a level vector exits to user space (KVM_EXIT_IOAPIC_EOI). QEMU emulates resampling in
+ *   user space at its IOAPIC's EOI for a split irqchip, i.e. through its IOAPIC anyway. So
+ *   level pins use the user-space IOAPIC, whose remote IRR and EOI handling are right.
  *
  * Like the user-space IOAPIC (and QEMU's), every report of the line high is an edge: a device
  * re-raising a line that is still high (a second used buffer before the ACK) interrupts again.
