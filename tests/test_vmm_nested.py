@@ -53,11 +53,16 @@ def devices_irqfd_argv(workdir):
 
 
 def check_devices_irqfd(rc, out, rss):
-    """Every virtio interrupt of the suite went through an eventfd: the guest routes the
-    lines edge-triggered, so the user-space IOAPIC path must not be needed for them."""
-    done = re.search(r"probe: done passed=\d+ failed=(\d+)", out)
-    if rc not in (1, 3) or not done or done.group(1) != "0":
-        return f"rc={rc}, the device suite did not pass: {out[-600:]}"
+    """The suite's virtio interrupt checks pass and every virtio interrupt went through an
+    eventfd: the guest routes the lines edge-triggered, so the user-space IOAPIC path must
+    not be needed for them. (The suite's other verdicts are the harness matrix's business:
+    its timing checks can miss under a loaded host, which says nothing about irqfd.)"""
+    virtio_fails = re.findall(r"probe: FAIL check=virtio.*", out)
+    irq_passes = re.findall(r"probe: PASS check=virtio\d-irq ", out)
+    if rc not in (1, 3) or "probe: done" not in out or virtio_fails or \
+            len(irq_passes) != len(DEVICE_VIRTIO):
+        return (f"rc={rc}, {len(irq_passes)} of {len(DEVICE_VIRTIO)} virtio interrupt checks "
+                f"passed: {virtio_fails or out[-600:]}")
     m = IRQFD_LINE.search(out)
     if not m:
         return "no `mvm: irqfd` line at exit"
