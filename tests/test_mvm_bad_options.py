@@ -67,6 +67,14 @@ BAD_VALUES = [
     # FINDING: a bad port gets "socket needs path= or host=,port=", not what is wrong with it.
     ("chardev-port-range", ["-chardev", "socket,id=s,host=h,port=99999"], ["port=99999: expected"]),
     ("chardev-port-text", ["-chardev", "socket,id=s,host=h,port=x"], ["port=x: expected"]),
+    # Host names resolve (getaddrinfo) before KVM is opened: an unknown one is named.
+    # (.invalid never resolves: RFC 6761.)
+    ("chardev-host-unknown", ["-bios", str(ROM), "-chardev",
+                              "socket,id=s,host=nosuch.invalid,port=4444"],
+     ["-chardev s", "host=nosuch.invalid", "cannot resolve"]),
+    ("chardev-server-host-unknown", ["-bios", str(ROM), "-chardev",
+                                     "socket,id=s,host=nosuch.invalid,port=4444,server=on,wait=off"],
+     ["-chardev s", "host=nosuch.invalid", "cannot resolve"]),
     # FINDING: signal= is accepted with any value (QEMU: "expects 'on' or 'off'").
     ("chardev-signal-maybe", ["-chardev", "stdio,id=a,signal=maybe"], ["signal=maybe: expected"]),
     ("drive-readonly-maybe", ["-drive", "id=d,file=x,format=raw,if=none,readonly=maybe"],

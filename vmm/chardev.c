@@ -10,8 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,9 @@
 
 #define CHARDEV_MAX 24
 #define CHARDEV_READ_CHUNK 256
+#define CHARDEV_PORT_LEN   8		/* "65535" and its NUL */
+#define CHARDEV_LOCALHOST  "localhost"
+#define CHARDEV_LOOPBACK   "127.0.0.1"
 
 static struct chardev chardevs[CHARDEV_MAX];
 static int nchardevs;
@@ -96,52 +98,85 @@ static void socket_accept(void *opaque)
 		chardev_attach(c, &c->fe);
 }
 
-static void open_socket(struct chardev *c, const struct chardev_opt *o)
+static int unix_socket(const struct chardev_opt *o)
 {
-	int fd;
-	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof(ss));
-	if (o->path) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-		un->sun_family = AF_UNIX;
-		if (strlen(o->path) >= sizeof(un->sun_path))
-			die("-chardev %s: socket path too long", o->id);
-		strcpy(un->sun_path, o->path);
-		len = sizeof(*un);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	} else {
-		/* Numeric addresses only: a static mvm has no resolver to call. */
-		const char *host = !strcmp(o->host, "localhost") ? "127.0.0.1" : o->host;
-		struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-		if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
-			in4->sin_family = AF_INET;
-			in4->sin_port = htons((uint16_t)o->port);
-			len = sizeof(*in4);
-		} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-			in6->sin6_family = AF_INET6;
-			in6->sin6_port = htons((uint16_t)o->port);
-			len = sizeof(*in6);
-		} else {
-			die("-chardev %s: host=%s: give a numeric address", o->id, o->host);
-		}
-		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		int one = 1;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	}
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	if (strlen(o->path) >= sizeof(un.sun_path))
+		die("-chardev %s: socket path too long", o->id);
+	strcpy(un.sun_path, o->path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		die("-chardev %s: socket: %s", o->id, strerror(errno));
 	if (!o->server) {
-		if (connect(fd, (struct sockaddr *)&ss, len) < 0)
-			die("-chardev %s: connect: %s", o->id, strerror(errno));
+		if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0)
+			die("-chardev %s: path=%s: cannot connect: %s", o->id, o->path, strerror(errno));
+		return fd;
+	}
+	unlink(o->path);
+	if (bind(fd, (struct sockaddr *)&un, sizeof(un)) < 0 || listen(fd, 1) < 0)
+		die("-chardev %s: path=%s: cannot listen: %s", o->id, o->path, strerror(errno));
+	return fd;
+}
+
+struct addrinfo *chardev_resolve(const struct chardev_opt *o)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICSERV | (o->server ? AI_PASSIVE : 0),
+	};
+	char port[CHARDEV_PORT_LEN];
+	snprintf(port, sizeof(port), "%d", o->port);
+	struct addrinfo *res = NULL;
+	int r = getaddrinfo(o->host, port, &hints, &res);
+	/* A static mvm may find no resolver modules to load (glibc's NSS): localhost is the
+	 * loopback address by definition (RFC 6761), so it needs none. */
+	if (r && !strcmp(o->host, CHARDEV_LOCALHOST))
+		r = getaddrinfo(CHARDEV_LOOPBACK, port, &hints, &res);
+	if (r)
+		die("-chardev %s: host=%s: cannot resolve the host name: %s", o->id, o->host,
+		    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+	return res;
+}
+
+/* A connected (client) or listening (server) TCP socket: the first address of the host
+ * that works, as QEMU tries them in getaddrinfo's order (localhost may be ::1, then
+ * 127.0.0.1). */
+static int inet_socket(const struct chardev_opt *o)
+{
+	struct addrinfo *res = chardev_resolve(o);
+	int fd = -1, error = 0;
+	for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd < 0) {
+			error = errno;
+			continue;
+		}
+		int one = 1;
+		if (o->server)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		bool ok = o->server ? !bind(fd, a->ai_addr, a->ai_addrlen) && !listen(fd, 1)
+				    : !connect(fd, a->ai_addr, a->ai_addrlen);
+		if (!ok) {
+			error = errno;
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		die("-chardev %s: host=%s,port=%d: cannot %s: %s", o->id, o->host, o->port,
+		    o->server ? "listen" : "connect", strerror(error));
+	return fd;
+}
+
+static void open_socket(struct chardev *c, const struct chardev_opt *o)
+{
+	int fd = o->path ? unix_socket(o) : inet_socket(o);
+	if (!o->server) {
 		c->in_fd = c->out_fd = fd;
 		return;
 	}
-	if (o->path)
-		unlink(o->path);
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 1) < 0)
-		die("-chardev %s: cannot listen: %s", o->id, strerror(errno));
 	c->listen_fd = fd;
 	if (o->wait) {
 		fprintf(stderr, "mvm: -chardev %s: waiting for a connection\n", o->id);

@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 struct vm;
+struct addrinfo;
+struct chardev_opt;
 
 struct chardev_frontend {
 	size_t (*can_receive)(void *opaque);	/* bytes the front end can take now */
@@ -25,6 +27,9 @@ struct chardev {
 
 /* The chardev of -chardev id=ID, opened on first use. */
 struct chardev *chardev_get(struct vm *vm, const char *id);
+/* The addresses of a socket chardev's host=,port= (any name getaddrinfo knows; freeaddrinfo
+ * them); an unknown host is an error that names it. */
+struct addrinfo *chardev_resolve(const struct chardev_opt *o);
 /* The back-end of a -serial value (stdio, mon:stdio, file:PATH, none, null, chardev:ID). */
 struct chardev *chardev_for_serial(struct vm *vm, const char *spec);
 void chardev_write(struct chardev *c, const void *buf, size_t len);

@@ -41,6 +41,7 @@ static void ioapic_service(struct ioapic *io)
 		uint64_t addr;
 		uint32_t data;
 		ioapic_msi_of(io, pin, &addr, &data);
+		io->msis[pin]++;
 		if (io->deliver)
 			io->deliver(io->opaque, addr, data);
 	}
@@ -51,6 +52,8 @@ void ioapic_set_pin(struct ioapic *io, unsigned pin, int level)
 	if (pin >= IOAPIC_PINS)
 		return;
 	uint32_t mask = 1u << pin;
+	if (io->bypass & mask)
+		return;		/* unmasked edge entry: its eventfd carries the line */
 	if (io->rte[pin] & IOAPIC_RTE_LEVEL) {
 		if (level)
 			io->irr |= mask;
@@ -155,7 +158,7 @@ static void ioapic_sink(void *opaque, unsigned gsi, int level)
 	ioapic_set_pin(opaque, gsi == 0 ? IOAPIC_ISA_IRQ0_PIN : gsi, level);
 }
 
-void ioapic_attach_kvm(struct vm *vm, struct ioapic *io);	/* kvm_irq.c */
+void ioapic_attach_kvm(struct vm *vm, struct ioapic *io);	/* kvm.c */
 
 static void ioapic_create(struct vm *vm)
 {

@@ -40,9 +40,13 @@ struct ioapic {
 	uint32_t id, select;
 	uint32_t irr;			/* pins asserted (level) or latched (edge) */
 	uint64_t rte[IOAPIC_PINS];
+	/* Pins whose line another path delivers (irqfd.c: an eventfd KVM turns into this
+	 * entry's MSI): the model leaves their line changes alone while the bit is set. */
+	uint32_t bypass;
+	uint64_t msis[IOAPIC_PINS];	/* MSIs this model delivered, per pin (statistics) */
 	/* Where MSIs go (kvm.c), and who mirrors entries into KVM's GSI routes. */
 	void (*deliver)(void *opaque, uint64_t addr, uint32_t data);
-	void (*routes_changed)(void *opaque, const struct ioapic *io);
+	void (*routes_changed)(void *opaque, struct ioapic *io);
 	void *opaque;
 };
 

@@ -1,6 +1,7 @@
 /* kvm.c: talking to /dev/kvm for the VM as a whole. */
 #include "kvm.h"
 #include "ioapic.h"
+#include "irqfd.h"
 #include "machine.h"
 #include "util.h"
 
@@ -84,14 +85,31 @@ int kvm_mmio_eventfd(struct vm *vm, uint64_t addr, uint32_t value)
 	return fd;
 }
 
+int kvm_irqfd(struct vm *vm, unsigned gsi)
+{
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) <= 0)
+		return -1;
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = gsi };
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &irqfd) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void ioapic_deliver(void *opaque, uint64_t addr, uint32_t data)
 {
 	kvm_signal_msi(opaque, addr, data);
 }
 
 /* KVM must know which vectors are level-triggered to report their EOIs: mirror every
- * redirection entry as an MSI route, as QEMU does for its split irqchip. */
-static void ioapic_routes_changed(void *opaque, const struct ioapic *io)
+ * redirection entry as an MSI route, as QEMU does for its split irqchip. The same routes
+ * are what an irqfd's eventfd delivers (irqfd.c), so they are rewritten before irqfd.c
+ * lets any pin bypass the user-space IOAPIC. */
+static void ioapic_routes_changed(void *opaque, struct ioapic *io)
 {
 	struct vm *vm = opaque;
 	size_t size = sizeof(struct kvm_irq_routing) +
@@ -108,9 +126,11 @@ static void ioapic_routes_changed(void *opaque, const struct ioapic *io)
 		r->entries[pin].u.msi.address_hi = (uint32_t)(addr >> 32);
 		r->entries[pin].u.msi.data = data;
 	}
-	if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, r) < 0)
+	bool current = ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, r) == 0;
+	if (!current)
 		warn("KVM_SET_GSI_ROUTING: %s", strerror(errno));
 	free(r);
+	irqfd_routes_changed(io, current);
 }
 
 void ioapic_attach_kvm(struct vm *vm, struct ioapic *io);

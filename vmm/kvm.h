@@ -1,4 +1,4 @@
-/* kvm.h: the KVM VM: creation, split irqchip, memory slots, MSIs and GSI routes. */
+/* kvm.h: the KVM VM: creation, split irqchip, memory slots, MSIs, GSI routes, eventfds. */
 #ifndef MVM_KVM_H
 #define MVM_KVM_H
 
@@ -17,5 +17,8 @@ void kvm_signal_msi(struct vm *vm, uint64_t addr, uint32_t data);
 /* An eventfd that KVM signals on a 4-byte MMIO write of value to addr, without an exit to
  * user space; -1 when KVM cannot (the write then exits as usual). */
 int kvm_mmio_eventfd(struct vm *vm, uint64_t addr, uint32_t value);
+/* An eventfd whose writes KVM turns into an interrupt through gsi's route (KVM_IRQFD); -1
+ * when KVM has no KVM_CAP_IRQFD or refuses it. */
+int kvm_irqfd(struct vm *vm, unsigned gsi);
 
 #endif

@@ -1,5 +1,6 @@
 /* lifecycle.c: vm_exit() and vm_reset() (declared in vcpu.h, where exits come from). */
 #include "lifecycle.h"
+#include "irqfd.h"
 #include "machine.h"
 #include "timing.h"
 #include "util.h"
@@ -19,6 +20,7 @@ void lifecycle_init(char **argv)
 void vm_exit(int status)
 {
 	timing_mark("exit", NULL);
+	irqfd_report();
 	fflush(stdout);
 	exit(status);
 }

@@ -2,10 +2,12 @@
  * 4 GiB), the firmware as writable memory ending at 4 GiB with its last 128 KiB (at most)
  * aliased below 1 MiB, and the virtio-mmio slots. */
 #include "machine.h"
+#include "chardev.h"
 #include "kvm.h"
 #include "util.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,9 +68,13 @@ void machine_check_files(struct vm *vm)
 			die("-drive id=%s,file=%s: is a directory", o->drives[i].id,
 			    o->drives[i].file);
 	}
-	for (int i = 0; i < o->nchardevs; i++)
+	for (int i = 0; i < o->nchardevs; i++) {
 		if (o->chardevs[i].kind == CHR_FILE)
 			check_output("-chardev", o->chardevs[i].path);
+		/* An unknown host= is a bad command line too: say so before KVM is opened. */
+		if (o->chardevs[i].kind == CHR_SOCKET && o->chardevs[i].host)
+			freeaddrinfo(chardev_resolve(&o->chardevs[i]));
+	}
 	if (o->serial && !strncmp(o->serial, "file:", 5))
 		check_output("-serial", o->serial + 5);
 	for (int i = 0; i < o->nfwcfgs; i++)

@@ -6,6 +6,7 @@
 #include "device.h"
 #include "iothread.h"
 #include "irq.h"
+#include "irqfd.h"
 #include "kvm.h"
 #include "machine.h"
 #include "util.h"
@@ -280,6 +281,7 @@ static void virtio_mmio_create(struct vm *vm)
 		t->create(vm, o, i, d);
 		virtio_init(d, &vm->mem, vm->opt->virtio_legacy, irq);
 		attach_ioeventfds(vm, d, base);
+		irqfd_attach(vm, irq);	/* else the line goes through the user-space IOAPIC */
 		char entry[64];
 		snprintf(entry, sizeof(entry), "virtio_mmio.device=512@0x%llx:%u",
 			 (unsigned long long)base, irq);

@@ -1,15 +1,98 @@
 /* test_chardev.c: character back-ends: file (truncate, append=on), null, unix socket client,
- * and -serial forms, as the devices use them. */
+ * TCP sockets by host name (client and server), and -serial forms, as the devices use them. */
 #include "chardev.h"
 #include "check.h"
 #include "machine.h"
 #include "options.h"
 
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+/* A TCP listener on every IPv4 address, at a port the kernel picks; returns the port. */
+static int tcp_listener(int *fd)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
+	socklen_t len = sizeof(in);
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(*fd, (struct sockaddr *)&in, sizeof(in)) || listen(*fd, 1) ||
+	    getsockname(*fd, (struct sockaddr *)&in, &len))
+		return -1;
+	return ntohs(in.sin_port);
+}
+
+/* A client of host=,port= delivers bytes to the listener lfd. */
+static bool tcp_client_works(const char *host, int port, int lfd)
+{
+	char spec[160];
+	snprintf(spec, sizeof(spec), "socket,id=t,host=%s,port=%d", host, port);
+	char *argv[] = { "mvm", "-chardev", spec };
+	struct options o;
+	char err[OPT_ERR_LEN];
+	if (options_parse(&o, 3, argv, err) != OPTIONS_OK)
+		return false;
+	struct vm vm = { .opt = &o };
+	struct chardev *c = chardev_get(&vm, "t");
+	int cfd = accept(lfd, NULL, NULL);
+	chardev_write(c, "tcp", 3);
+	char buf[4] = { 0 };
+	bool ok = cfd >= 0 && read(cfd, buf, 3) == 3 && !strcmp(buf, "tcp");
+	close(cfd);
+	close(c->out_fd);
+	c->id = "used-client";	/* the next client gets a chardev of its own */
+	options_free(&o);
+	return ok;
+}
+
+/* server=on,wait=off on host=localhost: listening at once, on the loopback address. */
+static void check_tcp_server(void)
+{
+	int probe_fd, port = tcp_listener(&probe_fd);
+	close(probe_fd);		/* a port that was free a moment ago */
+	char spec[160];
+	snprintf(spec, sizeof(spec), "socket,id=srv,host=localhost,port=%d,server=on,wait=off", port);
+	char *argv[] = { "mvm", "-chardev", spec };
+	struct options o;
+	char err[OPT_ERR_LEN];
+	report(options_parse(&o, 3, argv, err) == OPTIONS_OK, "a TCP server chardev parses (%s)", err);
+	struct vm vm = { .opt = &o };
+	struct chardev *c = chardev_get(&vm, "srv");
+	/* Wherever localhost put it (127.0.0.1, or ::1 first on some machines): connect there. */
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd = -1;
+	if (c->listen_fd >= 0 && !getsockname(c->listen_fd, (struct sockaddr *)&ss, &len))
+		fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	report(fd >= 0 && !connect(fd, (struct sockaddr *)&ss, len),
+	       "server=on,wait=off with host=localhost listens at once, on port %d", port);
+	close(fd);
+	close(c->listen_fd);
+	c->id = "used-server";
+	options_free(&o);
+}
+
+static void check_tcp_by_name(void)
+{
+	int lfd, port = tcp_listener(&lfd);
+	report(port > 0 && tcp_client_works("localhost", port, lfd),
+	       "a client with host=localhost connects (getaddrinfo order, IPv6 first or not)");
+	report(tcp_client_works("127.0.0.1", port, lfd), "a numeric host still connects");
+	char name[256];
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res;
+	if (gethostname(name, sizeof(name)) || getaddrinfo(name, NULL, &hints, &res)) {
+		printf("SKIP: this machine's host name does not resolve\n");
+	} else {
+		freeaddrinfo(res);
+		report(tcp_client_works(name, port, lfd),
+		       "a client with host=<this machine's name> (%s) connects", name);
+	}
+	close(lfd);
+	check_tcp_server();
+}
 
 static char *slurp(const char *path)
 {
@@ -24,6 +107,8 @@ static char *slurp(const char *path)
 
 int main(void)
 {
+	/* First: the chardevs below keep their ids in options freed at the end. */
+	check_tcp_by_name();
 	char dir[] = "/tmp/mvm-chr-XXXXXX";
 	if (!mkdtemp(dir))
 		return 1;
