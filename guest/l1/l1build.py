@@ -13,6 +13,7 @@ Steps, each cached under $MICRORIG_CACHE (default ~/.cache/microrig):
 The hash covers every input, so a changed init or a QEMU upgrade gives a new archive.
 """
 
+import fcntl
 import glob
 import hashlib
 import os
@@ -22,6 +23,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -229,13 +231,18 @@ def _digest(paths_and_extra):
 
 
 def _write_archive(path, fill):
-    """Write an archive through fill(writer) into a temporary name, then rename it."""
-    tmp = path + ".tmp%d" % os.getpid()
-    with open(tmp, "wb") as out:
-        w = cpio.Writer(out)
-        fill(w)
-        w.close()
-    os.rename(tmp, path)
+    """Write an archive through fill(writer) into a temporary name of its own, then rename
+    it: a reader never sees half an archive."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=os.path.basename(path) + ".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            w = cpio.Writer(out)
+            fill(w)
+            w.close()
+        os.rename(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _fill_base(w, init, kdir):
@@ -305,9 +312,18 @@ def build_base(kdir):
     return parts
 
 
+# make matrix starts several L1 batches at once, each from its own thread, and several
+# harness processes may share the cache: one build at a time, the others wait and then find
+# it done. A thread lock for this process (flock does not order threads that share it).
+_BUILD_THREADS = threading.Lock()
+
+
 def build():
     """Everything the sandbox needs before a batch: {"kernel", "base", "qemu"} paths."""
-    return build_base(fetch_kernel())
+    os.makedirs(cache_root(), exist_ok=True)
+    with _BUILD_THREADS, open(os.path.join(cache_root(), "l1-build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return build_base(fetch_kernel())
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))   # the repository root
 import batch  # noqa: E402
 import cpio  # noqa: E402
+import l1build  # noqa: E402
 
 
 @pytest.fixture
@@ -139,3 +140,29 @@ def test_a_file_sent_after_the_job_gets_the_end_time():
     from harness import nested
     chunks = [(-1, b"a\nb".hex())]
     assert nested._timed_lines(chunks, 900) == [(900, "a"), (900, "b")]
+
+
+def test_concurrent_archive_writers_do_not_collide(tmp_path):
+    """make matrix starts L1 batches from several threads of one process: two writers of
+    the same archive must not share a temporary name (they once did: name.tmp<pid>)."""
+    import threading
+    target = str(tmp_path / "qemu.cpio")
+    errors = []
+
+    def fill(w):
+        w.file("a", b"x" * 100000)
+
+    def writer():
+        try:
+            l1build._write_archive(target, fill)
+        except Exception as e:  # noqa: BLE001 - the test reports any failure
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert os.path.getsize(target) > 100000
+    assert [p.name for p in tmp_path.iterdir()] == ["qemu.cpio"], "temporary files left"
