@@ -61,3 +61,13 @@ def test_markdown_and_junit_say_the_same():
     suite = ET.fromstring(results.junit(doc))
     assert int(suite.get("failures")) == c["fail"]
     assert len(suite.findall("testcase/skipped")) == c["skip"]
+
+
+def test_device_suite_columns_name_the_virtio_set():
+    from harness.cases import devices_cases
+    cases = devices_cases(engines=("qemu-tcg",), firmwares=("qboot",))
+    recs = fake_records(cases)
+    assert {r["virtio"] for r in recs} == {"blk+console", "net", "blk+console+net", "none"}
+    table = results.markdown(results.document(recs, {}))
+    for col in ("qemu-tcg/qboot/pvh/net", "qemu-tcg/qboot/pvh/none"):
+        assert col in table, f"no column {col} in\n{table}"
