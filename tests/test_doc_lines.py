@@ -10,11 +10,11 @@ be made, tapns's clear error is asserted instead.
 What differs from the documentation, and why: the guest's root is its initramfs (-initrd;
 the project's kernel has no disk file system, so root=/dev/vda is never mounted); the
 debug-exit port (docs/protocol.md), through which the guest's init ends the run after its
-report: without it init's reboot boots the guest again (and in the sandbox the inner
-guest's reboot froze L1 in the one run tried, 2026-11-26); and in the sandbox `-cpu
-host,-xsave` for `-cpu host`, as for every nested case (harness/engines.py: L1's emulated
-SVM does not intercept XSETBV; with XSAVE the guest hung after "i8042: No controller
-found").
+report: without it init's reboot boots the guest again (and in the sandbox L1 stopped
+responding right after the inner guest's "reboot: machine restart", in the one run tried,
+2026-11-26); and in the sandbox `-cpu host,-xsave` for `-cpu host`, as for every nested
+case (harness/engines.py: L1's emulated SVM does not intercept XSETBV; with XSAVE, L1
+stopped responding before either guest reached init, after "i8042: No controller found").
 """
 
 import shutil
