@@ -1,5 +1,5 @@
 # microrig: top-level build. Each part owns a fragment: firmware/firmware.mk,
-# vmm/vmm.mk, guest/guest.mk. This file only ties them together.
+# vmm/vmm.mk, guest/guest.mk, harness/tools/tools.mk. This file only ties them together.
 
 BUILD          := build
 PYTHON         := /usr/bin/python3
@@ -16,6 +16,7 @@ all:
 include firmware/firmware.mk
 include vmm/vmm.mk
 include guest/guest.mk
+include harness/tools/tools.mk
 -include tests/fuzz/fuzz.mk
 
 # Install missing Debian packages (idempotent; prints what it installs).

@@ -24,16 +24,19 @@ from .payloads import Payload
 
 
 def parse_case_id(text):
-    """'qemu-tcg-qboot-linux-pvh-pit1-pic1-rtc1-ser1' -> Case."""
+    """'qemu-tcg-qboot-linux-pvh-pit1-pic1-rtc1-ser1' -> Case; a devices case names its
+    virtio set after the form: 'qemu-tcg-qboot-devices-pvh-blk+console-pit1-...'."""
     for engine in sorted(ENGINES, key=len, reverse=True):
         if text.startswith(engine + "-"):
             rest = text[len(engine) + 1:].split("-")
             break
     else:
         raise SystemExit(f"harness: case {text!r}: unknown engine (known: {', '.join(ENGINES)})")
-    if len(rest) != 7:
+    devices = len(rest) > 1 and rest[1] == "devices"
+    if len(rest) != (8 if devices else 7):
         raise SystemExit(f"harness: case {text!r}: expected ENGINE-FIRMWARE-PAYLOAD-FORM-"
-                         "pitN-picN-rtcN-serN")
+                         "pitN-picN-rtcN-serN (devices: ENGINE-FIRMWARE-devices-FORM-SET-"
+                         "pitN-picN-rtcN-serN, SET e.g. blk+console or none)")
     fw, kind, form = rest[0], rest[1], rest[2]
     if fw not in FIRMWARES:
         raise SystemExit(f"harness: case {text!r}: unknown firmware {fw!r}")
@@ -41,11 +44,13 @@ def parse_case_id(text):
     if form.startswith("bz") and form != "bz":
         form, handoff = "bz", form[2:]
     try:
-        toggles = Toggles.parse("-".join(rest[3:]))
+        toggles = Toggles.parse("-".join(rest[-4:]))
+        if devices:
+            virtio = casemod.parse_device_set(rest[3])
     except ValueError as e:
         raise SystemExit(f"harness: case {text!r}: {e}") from None
-    if kind == "devices":
-        return Case(engine, fw, Payload(kind, form), toggles, virtio=casemod.DEVICE_VIRTIO,
+    if devices:
+        return Case(engine, fw, Payload(kind, form), toggles, virtio=virtio,
                     cpus=casemod.DEVICE_CPUS)
     return Case(engine, fw, Payload(kind, form), toggles, handoff=handoff)
 
@@ -57,7 +62,8 @@ def select(args):
     if "probe" in args.payloads:
         cases += casemod.probe_cases(engines=args.engines, firmwares=args.firmwares)
     if "devices" in args.payloads:
-        cases += casemod.devices_cases(engines=args.engines, firmwares=args.firmwares)
+        cases += casemod.devices_cases(engines=args.engines, firmwares=args.firmwares,
+                                       sets=args.device_sets)
     if args.shard:
         cases = results.select_shard(cases, args.shard)
     return cases
@@ -92,12 +98,13 @@ def cmd_matrix(args):
     records_by = {}
     for rec in records:
         if rec["payload"] == "devices" and rec["result"] != "skip":
-            records_by.setdefault((rec["firmware"], rec["toggles"]), {})[rec["engine"]] = rec["checks"]
+            key = (rec["firmware"], rec["virtio"], rec["toggles"])
+            records_by.setdefault(key, {})[rec["engine"]] = rec["checks"]
     differences = []
-    for (fw, toggles), by_engine in sorted(records_by.items()):
+    for (fw, virtio, toggles), by_engine in sorted(records_by.items()):
         if len(by_engine) > 1:
             found, _ = deviations.compare_engines(by_engine)
-            differences += [f"{fw} {toggles}: {p}" for p in found]
+            differences += [f"{fw} {virtio} {toggles}: {p}" for p in found]
     for line in differences:
         print(f"ENGINES DISAGREE {line}")
     meta = {"machine": platform.node(), "kernel": platform.release(), "runs": args.runs,
@@ -160,6 +167,11 @@ def main(argv=None):
                        choices=list(FIRMWARES))
         m.add_argument("--payloads", nargs="+", default=["linux", "probe", "devices"],
                        choices=["linux", "probe", "devices"])
+        m.add_argument("--device-sets", nargs="+", type=_device_set,
+                       default=list(casemod.DEVICE_SETS), metavar="SET",
+                       help="the device suite's virtio sets (default: "
+                       + " ".join(casemod.device_set_name(s) for s in casemod.DEVICE_SETS)
+                       + ")")
         m.add_argument("--shard", type=_shard, default=None, metavar="K/N",
                        help="run only the K-th of N stable shares of the cases")
         if name == "matrix":
@@ -194,6 +206,13 @@ def cmd_bench(args):
     return bench.main(runs=args.runs, write=not args.no_write, command=command,
                       baseline=args.baseline_rom, baseline_note=args.baseline_note,
                       baseline_mvm=args.baseline_mvm)
+
+
+def _device_set(text):
+    try:
+        return casemod.parse_device_set(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _shard(text):

@@ -1,8 +1,9 @@
 """Judging a run: did the case do what the expected-device model says it must."""
 
+import re
 from dataclasses import dataclass, field
 
-from . import deviations, expect, figures, probeargs
+from . import deviations, expect, figures, probeargs, tap
 
 # Firmwares that write microrig's report lines; the references print nothing.
 REPORTING_FIRMWARES = ("microrig",)
@@ -16,6 +17,7 @@ class Verdict:
     figures: dict = field(default_factory=dict)
     linux: dict = None
     checks: dict = field(default_factory=dict)    # probe check id -> PASS/FAIL/SKIP
+    skipped: str = ""     # why the case could not run after all (then passed is False)
 
     @property
     def t_init_ms(self):
@@ -26,6 +28,9 @@ class Verdict:
 
 
 def judge(case, result):
+    why = unavailable(case, result)
+    if why:
+        return Verdict(case.id, False, [f"skipped: {why}"], skipped=why)
     problems = []
     if result.timed_out:
         problems.append(f"killed: {result.killed_why}")
@@ -84,17 +89,44 @@ def _judge_probe(case, result):
     return problems
 
 
+def unavailable(case, result):
+    """Why a case that started could not run here after all, or '': inside the sandbox
+    only the run itself can tell that no tap can be made (tapns's reason)."""
+    if "net" not in case.virtio_devices():
+        return ""
+    return tap.no_tap_reason(result.status, [text for _, text in result.stderr.lines])
+
+
 VIRTIO_CONSOLE_LINE = "probe: virtio-console hello"
+# The device suite's check per virtio device (guest/probe/README.md), virtio<slot>-<check>.
+DEVICE_CHECK = {"blk": "blk-read", "console": "console-write", "net": "net-send"}
 
 
 def _judge_device_outputs(case, result):
-    """What the device suite's virtio checks must have left on the host side."""
+    """What the device suite's virtio checks must have left on the host side: a check
+    that passed in the guest only counts when the host saw its effect."""
     problems = []
-    said = (result.console.text() if not case.toggles.serial
-            else result.files.get("vcon", b"").decode("ascii", "replace"))
-    if VIRTIO_CONSOLE_LINE not in said:
-        problems.append("the harness did not receive the probe's line on the virtio console")
-    image = result.files.get("disk0.img")
+    devices = case.virtio_devices()
+    checks = [check for _, check, _ in result.report.probe_results()]
+    for dev in devices:
+        # A failed check is reported as such; one that never ran means the suite missed
+        # the device.
+        if not any(re.fullmatch(rf"virtio\d+-{DEVICE_CHECK[dev]}", c) for c in checks):
+            problems.append(f"virtio-{dev}: the device suite never ran its"
+                            f" {DEVICE_CHECK[dev]} check")
+    if not devices and any(re.match(r"virtio\d+-", c) for c in checks):
+        problems.append("virtio: the device suite found a slot although the case names no"
+                        " virtio device")
+    if "console" in devices:
+        said = (result.console.text() if not case.toggles.serial
+                else result.files.get("vcon", b"").decode("ascii", "replace"))
+        if VIRTIO_CONSOLE_LINE not in said:
+            problems.append("the harness did not receive the probe's line on the virtio console")
+    image = result.files.get(f"disk{devices.index('blk')}.img") if "blk" in devices else None
     if image is not None and not probeargs.blk_written_by_probe(image):
         problems.append("virtio-blk: sector 1 of the disk image does not hold the probe's write")
+    if "net" in devices:
+        problem = tap.capture_problem(result.files.get(tap.CAPTURE_FILE))
+        if problem:
+            problems.append(problem)
     return problems

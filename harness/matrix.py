@@ -38,9 +38,13 @@ class _Progress:
             elapsed = time.monotonic() - self.t0
             eta = elapsed / self.k * (self.total - self.k)
             print(f"[{self.k}/{self.total} {elapsed:4.0f}s elapsed, ~{eta:.0f}s left] "
-                  f"{'PASS' if verdict.passed else 'FAIL'} {case.id}"
+                  f"{_word(verdict)} {case.id}"
                   + ("" if verdict.passed else f": {verdict.message()}"),
                   file=self.out, flush=True)
+
+
+def _word(verdict):
+    return "SKIP" if verdict.skipped else "PASS" if verdict.passed else "FAIL"
 
 
 def run_cases(cases, jobs=None, runs=1, progress=sys.stderr):
@@ -74,5 +78,8 @@ def run_cases(cases, jobs=None, runs=1, progress=sys.stderr):
             futures += [pool.submit(one, c) for c in direct]
         for fut in concurrent.futures.as_completed(futures):
             for case, v in fut.result():
-                verdicts[case.id].append(v)
+                if v.skipped:       # it could not run here after all (no tap in L1)
+                    skips[case.id] = v.skipped
+                else:
+                    verdicts[case.id].append(v)
     return [results.record(c, verdicts[c.id], skips[c.id]) for c in cases]

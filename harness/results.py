@@ -38,6 +38,8 @@ def record(case, runs, skip_reason=""):
     rec = {"id": case.id, "engine": case.engine, "firmware": case.firmware,
            "payload": case.payload.kind, "form": case.payload.form,
            "handoff": case.handoff, "toggles": case.toggles.id}
+    if case.payload.kind == "devices":
+        rec["virtio"] = case.device_set
     if not runs:
         rec.update(result="skip", reason=skip_reason)
         return rec
@@ -99,6 +101,8 @@ def column_of(rec):
     form = rec["form"]
     if rec.get("handoff"):
         form = rec["handoff"] if rec["handoff"] == "pvh" else f"{form}{rec['handoff']}"
+    if rec.get("virtio"):
+        form = f"{form}/{rec['virtio']}"     # the device suite's virtio set
     return f"{rec['engine']}/{rec['firmware']}/{form}"
 
 

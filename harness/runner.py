@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import linuxargs, probeargs
+from . import linuxargs, probeargs, tap
 from .report import Report, ReportError, parse_line
 
 DEBUGCON_PORT = "0x402"
@@ -108,7 +108,11 @@ def build_command(case, workdir, binary=None):
         argv += ["-stage-times"]    # mvm's host-clock stage stamps, on stderr
     if t.serial:
         argv += ["-serial", "chardev:con0"]
-    for i, dev in enumerate(case.virtio_devices()):
+    devices = case.virtio_devices()
+    if devices.count("net") > 1:
+        raise ValueError(f"{case.id}: tapns makes one tap per run, the case names"
+                         f" {devices.count('net')} virtio-net devices")
+    for i, dev in enumerate(devices):
         argv += _virtio_args(dev, i, workdir, case)
     if case.handoff:
         argv += ["-fw_cfg", f"name=opt/microrig/boot,string={case.handoff}"]
@@ -118,12 +122,19 @@ def build_command(case, workdir, binary=None):
     initrd = initrd_for(case, workdir)
     if initrd:
         argv += ["-initrd", str(initrd)]
+    if "net" in devices:
+        # The engine runs with a tap of its own, and the frames it sends come back.
+        argv = tap.wrap(argv, workdir / tap.CAPTURE_FILE, nested=engine.nested)
     return argv
 
 
 # Files of a run's work folder that come back in Result.files: disk images (a guest may
-# have written them) and the virtio console's output when the UART holds the console.
-RETURNED_FILES = ("disk*.img", "vcon")
+# have written them), the virtio console's output when the UART holds the console, and
+# what the tap side received from virtio-net.
+RETURNED_FILES = ("disk*.img", "vcon", tap.CAPTURE_FILE)
+# Of those, what comes back from the nested sandbox: its outputs (a disk image's writes
+# stay in L1).
+NESTED_RETURNED_FILES = ("vcon", tap.CAPTURE_FILE)
 
 
 def _virtio_args(dev, index, workdir, case):
@@ -134,6 +145,8 @@ def _virtio_args(dev, index, workdir, case):
             image.write_bytes(probeargs.pattern(BLK_IMAGE_BYTES))
         return ["-drive", f"id=blk{index},file={image},format=raw,if=none",
                 "-device", f"virtio-blk-device,drive=blk{index}"]
+    if dev == "net":
+        return tap.netdev_args(index)
     if dev == "console":
         # The console when there is no UART; else a second console to a file.
         chardev = "con0"
@@ -289,8 +302,8 @@ def _from_nested(case, argv, res):
             stderr.lines += [(elapsed, f"L1: {t}") for t in res.l1_log.splitlines()[-20:]]
     report = _report_of(console, debugcon, stderr)
     killed = res.status is None
-    # Only output files come back from L1 (a disk image's writes stay there).
-    files = {Path(p).name: data for p, data in res.files.items() if Path(p).name == "vcon"}
+    files = {Path(p).name: data for p, data in res.files.items()
+             if Path(p).name in NESTED_RETURNED_FILES}
     return Result(case.id, argv, res.status, killed, res.error or "" if killed else "",
                   elapsed, console, debugcon, stderr, report, res.peak_rss_kib or 0, files)
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from harness.__main__ import parse_case_id
-from harness.cases import Case, Toggles, linux_cases, probe_cases
+from harness.cases import Case, Toggles, devices_cases, linux_cases, probe_cases
 from harness.payloads import Payload
 from harness.runner import build_command
 
@@ -16,14 +16,38 @@ def test_case_id_reads_like_the_case():
     assert forced.id == "mvm-microrig-linux-bz32-pit1-pic1-rtc1-ser1"
 
 
+def test_device_suite_ids_name_the_virtio_set():
+    c = Case("qemu-tcg", "qboot", Payload("devices", "pvh"), Toggles.parse("pit1-pic1-rtc1-ser0"),
+             virtio=("blk", "console", "net"), cpus=2)
+    assert c.id == "qemu-tcg-qboot-devices-pvh-blk+console+net-pit1-pic1-rtc1-ser0"
+    none = Case("mvm", "microrig", Payload("devices", "pvh"), Toggles.parse("pit0-pic0-rtc0-ser0"),
+                virtio=(), cpus=2)
+    # The device set is exact: no console is added for a missing UART.
+    assert none.id == "mvm-microrig-devices-pvh-none-pit0-pic0-rtc0-ser0"
+    assert none.virtio_devices() == ()
+
+
 def test_case_ids_parse_back():
-    for c in [*linux_cases(), *probe_cases()]:
+    for c in [*linux_cases(), *probe_cases(), *devices_cases()]:
         assert parse_case_id(c.id) == c
 
 
 def test_ids_are_unique():
-    ids = [c.id for c in [*linux_cases(), *probe_cases()]]
+    ids = [c.id for c in [*linux_cases(), *probe_cases(), *devices_cases()]]
     assert len(ids) == len(set(ids))
+
+
+def test_net_runs_in_tapns_with_the_same_tap_for_qemu_and_mvm(tmp_path):
+    for engine, tapns in (("qemu-tcg", "build/tapns"), ("nested-mvm", "build/tapns.static")):
+        c = Case(engine, "microrig", Payload("devices", "pvh"),
+                 Toggles.parse("pit1-pic1-rtc1-ser1"), virtio=("net",), cpus=2)
+        argv = build_command(c, tmp_path)
+        assert argv[0].endswith(tapns)
+        assert argv[1:7] == ["--capture", str(tmp_path / "net.pcap"), "--ethertype", "0x88b5",
+                             "mrtap0", "--"]
+        i = argv.index("-netdev")
+        assert argv[i + 1:i + 4] == ["tap,id=net0,ifname=mrtap0,script=no,downscript=no",
+                                     "-device", "virtio-net-device,netdev=net0"]
 
 
 def test_command_line_is_explicit_about_every_toggle(tmp_path):

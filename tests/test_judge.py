@@ -65,3 +65,51 @@ def test_engine_comparison_accepts_listed_differences_only():
     problems, _ = compare_engines({"qemu-tcg": {"uart-scratch": "FAIL"},
                                    "nested-mvm": {"uart-scratch": "PASS"}})
     assert problems == ["uart-scratch: engines disagree: nested-mvm PASS, qemu-tcg FAIL"]
+
+
+def net_case():
+    return Case("qemu-tcg", "microrig", Payload("devices", "pvh"),
+                Toggles.parse("pit1-pic1-rtc1-ser1"), virtio=("net",), cpus=2)
+
+
+def pcap_of(*frames):
+    import struct
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65536, 1)
+    for f in frames:
+        out += struct.pack("<IIII", 0, 0, len(f), len(f)) + f
+    return out
+
+
+PROBE_FRAME = b"\xff" * 6 + b"RT\x00mrg" + b"\x88\xb5" + b"microrig-probe".ljust(46, b"\0")
+NET_LINES = ['probe: PASS check=virtio0-net-send what="sent"',
+             "probe: done passed=1 failed=0 skipped=0"]
+
+
+def net_problems(files):
+    c = net_case()
+    r = result_of(c, NET_LINES)
+    r.files = files
+    # Only the net verdict matters here: the firmware's report lines are not in the fake.
+    return [p for p in judge(c, r).problems if "firmware" not in p]
+
+
+def test_net_passes_only_when_the_tap_side_got_the_probes_frame():
+    assert net_problems({"net.pcap": pcap_of(PROBE_FRAME)}) == []
+    assert "no capture came back" in net_problems({})[0]
+    other = PROBE_FRAME.replace(b"microrig-probe", b"something-else")
+    assert "none of them the probe's" in net_problems({"net.pcap": pcap_of(other)})[0]
+
+
+def test_net_without_a_tap_is_skipped_with_tapns_reason():
+    c = net_case()
+    r = result_of(c, [], 77)
+    r.stderr.lines = [(0, "tapns: tap not permitted: open /dev/net/tun: No such file")]
+    v = judge(c, r)
+    assert not v.passed and v.skipped == "no tap here: open /dev/net/tun: No such file"
+
+
+def test_a_device_the_suite_never_drove_fails():
+    c = Case("qemu-tcg", "microrig", Payload("devices", "pvh"),
+             Toggles.parse("pit1-pic1-rtc1-ser1"), virtio=("blk",), cpus=2)
+    problems = judge(c, result_of(c, ["probe: done passed=1 failed=0 skipped=0"])).problems
+    assert "virtio-blk: the device suite never ran its blk-read check" in problems

@@ -73,3 +73,13 @@ def test_a_case_that_changes_its_result_between_runs_is_flaky():
     doc = results.document([flake], {})
     assert "FLAKY 2/3" in results.markdown(doc)
     assert results.counts(doc)["flaky"] == 1
+
+
+def test_device_suite_columns_name_the_virtio_set():
+    from harness.cases import devices_cases
+    cases = devices_cases(engines=("qemu-tcg",), firmwares=("qboot",))
+    recs = fake_records(cases)
+    assert {r["virtio"] for r in recs} == {"blk+console", "net", "blk+console+net", "none"}
+    table = results.markdown(results.document(recs, {}))
+    for col in ("qemu-tcg/qboot/pvh/net", "qemu-tcg/qboot/pvh/none"):
+        assert col in table, f"no column {col} in\n{table}"

@@ -14,6 +14,12 @@
 #define CMDLINE_KEY	"virtio_mmio.device="
 #define MAX_SLOTS	24
 #define USED_SPIN_TSC	4000000000ull
+/* microvm's transports (QEMU hw/i386/microvm.h): eight of 512 bytes from 0xfeb00000. The
+ * VMM names the filled ones on the command line (auto-kernel-cmdline), so a device in a
+ * slot it does not name is one no driver would ever find. */
+#define MICROVM_VIRTIO_BASE	0xfeb00000ull
+#define MICROVM_VIRTIO_SLOTS	8
+#define MICROVM_VIRTIO_SLOT_SIZE 0x200
 
 static uint8_t qmem[2 * VQ_ALIGN] __attribute__((aligned(VQ_ALIGN)));
 
@@ -188,11 +194,45 @@ static void check_slot(struct virtio_dev *d)
 	virtio_reset(d);
 }
 
+static bool named(const struct virtio_dev *devs, unsigned n, uint64_t base)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (devs[i].base == base)
+			return true;
+	return false;
+}
+
+/* Every microvm slot the command line does not name must be empty (a transport with
+ * device id 0) or absent (floating): with no device named, every slot must look so. */
+static void check_unnamed_slots(const struct virtio_dev *devs, unsigned n)
+{
+	unsigned filled = 0;
+	uint64_t first_base = 0;
+	uint32_t first_id = 0;
+
+	for (unsigned i = 0; i < MICROVM_VIRTIO_SLOTS; i++) {
+		uint64_t base = MICROVM_VIRTIO_BASE + i * MICROVM_VIRTIO_SLOT_SIZE;
+		uint32_t id = mmio_read32(base + VIRTIO_MMIO_DEVICE_ID);
+
+		if (named(devs, n, base) || mmio_read32(base + VIRTIO_MMIO_MAGIC) != VIRTIO_MAGIC_VALUE || !id)
+			continue;
+		if (!filled++) {
+			first_base = base;
+			first_id = id;
+		}
+	}
+	check("virtio-unnamed-empty", !filled,
+	      "every microvm virtio-mmio slot the command line does not name is empty or absent",
+	      "%u unnamed slot(s) hold a device, the first at 0x%llx with device id %u", filled,
+	      (unsigned long long)first_base, first_id);
+}
+
 void virtio_checks(const char *cmdline)
 {
 	const char *p = cmdline;
 	unsigned slot = 0;
 	size_t klen = strlen(CMDLINE_KEY);
+	static struct virtio_dev devs[MAX_SLOTS];
 
 	while (*p && slot < MAX_SLOTS) {
 		while (*p == ' ')
@@ -203,14 +243,16 @@ void virtio_checks(const char *cmdline)
 			p++;
 		if ((size_t)(p - w) <= klen || strncmp(w, CMDLINE_KEY, klen))
 			continue;
-		struct virtio_dev d = { .slot = slot++ };
+		struct virtio_dev *d = &devs[slot];
 		char id[40];
 
-		snformat(id, sizeof(id), "virtio%u-cmdline", d.slot);
-		if (check(id, parse_slot(w + klen, (size_t)(p - w) - klen, &d),
+		*d = (struct virtio_dev){ .slot = slot++ };
+		snformat(id, sizeof(id), "virtio%u-cmdline", d->slot);
+		if (check(id, parse_slot(w + klen, (size_t)(p - w) - klen, d),
 			  "the virtio_mmio.device= entry parses as <size>@<base>:<irq> below 4 GiB", NULL))
-			check_slot(&d);
+			check_slot(d);
 	}
 	if (!slot)
 		skip("virtio", "no virtio_mmio.device= entries on the command line");
+	check_unnamed_slots(devs, slot);
 }

@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define DEBUG_EXIT_PORT   0xf4 /* isa-debug-exit: the VMM exits with (value << 1) | 1 */
@@ -93,6 +94,11 @@ static bool report_what_linux_sees(void)
  * which ends QEMU when it runs with -no-reboot. */
 static void exit_vm(unsigned int value)
 {
+	/* write() returns once the line is in the tty's buffer; a UART sends it one FIFO-full
+	 * per THRE interrupt, which another vCPU may take while this one ends the VM. Seen
+	 * with -smp 2 under nested KVM: the report line lost, the exit status saying it was
+	 * printed (tests/test_doc_lines.py). */
+	tcdrain(STDOUT_FILENO);
 	if (ioperm(DEBUG_EXIT_PORT, DEBUG_EXIT_WIDTH, 1) == 0)
 		outl(value, DEBUG_EXIT_PORT);
 	else

@@ -32,6 +32,10 @@ import cpio  # noqa: E402
 
 PACKAGE_RE = r"^linux-image-6\.1\.0-[0-9]+-cloud-amd64$"
 KVM_MODULES = ["kvm-amd"]          # what L1 must load; dependencies are found in .modinfo
+# /dev/net/tun for the virtio-net cases' taps (harness/tools/tapns.c). The AF_PACKET socket
+# of their capture needs no module: Debian's cloud kernel has CONFIG_PACKET=y.
+NET_MODULES = ["tun"]
+L1_MODULES = KVM_MODULES + NET_MODULES
 # halt_poll_ns=0: with one L1 vCPU, polling after an inner HLT only keeps the inner VMM's
 # I/O thread (which would wake the vCPU) from running. vgif=0: inner guests do not nest, so
 # virtual GIF buys nothing, and it keeps one more of TCG's young SVM features out of play
@@ -115,34 +119,64 @@ def fetch_kernel():
     cached = [k for k in cached_kernels()
               if os.path.exists(os.path.join(os.path.dirname(k), "modules.list"))]
     if cached:
-        return os.path.dirname(max(cached, key=os.path.getmtime))
+        kdir = os.path.dirname(max(cached, key=os.path.getmtime))
+        _add_missing_modules(kdir)
+        return kdir
     pkg = choose_package()
     if pkg is None:
         raise RuntimeError("apt knows no package matching %s and none is cached" % PACKAGE_RE)
     kdir = os.path.join(cache_root(), "l1-kernel-" + pkg)
     if os.path.exists(os.path.join(kdir, "modules.list")):
         return kdir
-    log("downloading %s (about 27 MB)" % pkg)
     os.makedirs(cache_root(), exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_root(), prefix="l1-tmp-") as tmp:
-        _run(["apt-get", "download", pkg], cwd=tmp)
-        deb = glob.glob(os.path.join(tmp, "*.deb"))[0]
-        log("unpacking %s" % os.path.basename(deb))
-        _run(["dpkg-deb", "-x", deb, os.path.join(tmp, "x")])
+        x = _unpack(pkg, tmp)
         stage = os.path.join(tmp, "kernel")
         os.makedirs(os.path.join(stage, "modules"))
-        shutil.copy(glob.glob(os.path.join(tmp, "x", "boot", "vmlinuz-*"))[0],
+        shutil.copy(glob.glob(os.path.join(x, "boot", "vmlinuz-*"))[0],
                     os.path.join(stage, "vmlinuz"))
-        order = _module_order(glob.glob(os.path.join(tmp, "x", "lib", "modules", "*"))[0],
-                              KVM_MODULES)
-        for p in order:
-            shutil.copy(p, os.path.join(stage, "modules"))
-        with open(os.path.join(stage, "modules.list"), "w") as f:
-            f.write("".join(os.path.basename(p) + "\n" for p in order))
+        _copy_modules(x, stage)
         shutil.rmtree(kdir, ignore_errors=True)
         os.rename(stage, kdir)   # atomic: a half-built directory is never seen
     log("L1 kernel ready in %s" % kdir)
     return kdir
+
+
+def _unpack(pkg, tmp):
+    """Unpack the package's .deb (fetched with apt-get download) into tmp/x."""
+    log("downloading %s (about 27 MB)" % pkg)
+    _run(["apt-get", "download", pkg], cwd=tmp)
+    deb = glob.glob(os.path.join(tmp, "*.deb"))[0]
+    log("unpacking %s" % os.path.basename(deb))
+    _run(["dpkg-deb", "-x", deb, os.path.join(tmp, "x")])
+    return os.path.join(tmp, "x")
+
+
+def _copy_modules(x, kdir):
+    """L1_MODULES and their dependencies from an unpacked package into kdir, in load order;
+    files already there are kept (another worktree's L1 may be reading them)."""
+    order = _module_order(glob.glob(os.path.join(x, "lib", "modules", "*"))[0], L1_MODULES)
+    for p in order:
+        dest = os.path.join(kdir, "modules", os.path.basename(p))
+        if not os.path.exists(dest):
+            shutil.copy(p, dest + ".tmp")
+            os.rename(dest + ".tmp", dest)
+    listing = os.path.join(kdir, "modules.list")
+    with open(listing + ".tmp", "w") as f:
+        f.write("".join(os.path.basename(p) + "\n" for p in order))
+    os.rename(listing + ".tmp", listing)
+
+
+def _add_missing_modules(kdir):
+    """A kernel cached before a module joined L1_MODULES gets it from the same package."""
+    with open(os.path.join(kdir, "modules.list")) as f:
+        have = {m[:-3].replace("_", "-") for m in f.read().split()}
+    if all(m.replace("_", "-") in have for m in L1_MODULES):
+        return
+    pkg = os.path.basename(kdir)[len("l1-kernel-"):]
+    log("adding %s to the cached L1 kernel" % ", ".join(sorted(set(L1_MODULES) - have)))
+    with tempfile.TemporaryDirectory(dir=cache_root(), prefix="l1-tmp-") as tmp:
+        _copy_modules(_unpack(pkg, tmp), kdir)
 
 
 LZ4_LEGACY_MAGIC = b"\x02\x21\x4c\x18"   # the kernel's LZ4 payload (lz4 -l) starts so
@@ -287,7 +321,7 @@ def build_base(kdir):
     unpacking it is a large part of L1's boot). Returns {"kernel", "base", "qemu"}."""
     files = qemu_files()
     key = _digest([os.path.join(HERE, s) for s in INIT_SOURCES + ["cpio.py", "l1build.py"]]
-                  + [kdir] + sorted(files.items()) + sorted(firmware_files().items()))
+                  + [kdir, os.path.join(kdir, "modules.list")] + sorted(files.items()) + sorted(firmware_files().items()))
     bdir = os.path.join(cache_root(), "l1-" + key)
     vmlinux = os.path.join(kdir, "vmlinux")
     no_pvh = os.path.join(kdir, "vmlinux.unavailable")   # tried once, boots the bzImage

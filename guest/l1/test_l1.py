@@ -166,3 +166,18 @@ def test_concurrent_archive_writers_do_not_collide(tmp_path):
     assert not errors, errors
     assert os.path.getsize(target) > 100000
     assert [p.name for p in tmp_path.iterdir()] == ["qemu.cpio"], "temporary files left"
+
+
+def test_a_wrapper_runs_the_program_after_its_double_dash(files):
+    tmp, kernel, _ = files
+    tapns = tmp / "tapns.static"
+    tapns.write_bytes(b"\x7fELF not really")
+    b = batch.Batch()
+    b.add("a", [str(tapns), "--capture", "%s/net.pcap" % tmp, "--ethertype", "0x88b5",
+                "mrtap0", "--", "qemu-system-x86_64", "-kernel", kernel], 1000)
+    argv, outs = b.jobs[0][3], b.jobs[0][4]
+    assert argv[:7] == ["/nested/f/0/tapns.static", "--capture", "/nested/o/0/0-net.pcap",
+                        "--ethertype", "0x88b5", "mrtap0", "--"]
+    assert argv[7] == batch.QEMU_INNER and b.uses_qemu, "the wrapped QEMU is L1's copy"
+    assert argv[9] == "/nested/f/1/bzImage"
+    assert [h for _, h in outs] == [str(tmp / "net.pcap")]
