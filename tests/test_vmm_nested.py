@@ -9,7 +9,7 @@ import re
 import pytest
 
 from harness import nested, runner
-from harness.cases import DEVICE_CPUS, DEVICE_VIRTIO, Case, Toggles
+from harness.cases import DEFAULT_DEVICE_SET, DEVICE_CPUS, Case, Toggles
 from harness.payloads import Payload
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def devices_irqfd_argv(workdir):
     """The harness's device-suite case (virtio-blk and a virtio console, 2 vCPUs) as it
     runs it nested: with -stage-times, so mvm reports its irqfd use at exit."""
     case = Case("nested-mvm", "microrig", Payload("devices", "pvh"), IRQFD_TOGGLES,
-                virtio=DEVICE_VIRTIO, cpus=DEVICE_CPUS)
+                virtio=DEFAULT_DEVICE_SET, cpus=DEVICE_CPUS)
     return runner.build_command(case, workdir)
 
 
@@ -60,16 +60,16 @@ def check_devices_irqfd(rc, out, rss):
     virtio_fails = re.findall(r"probe: FAIL check=virtio.*", out)
     irq_passes = re.findall(r"probe: PASS check=virtio\d-irq ", out)
     if rc not in (1, 3) or "probe: done" not in out or virtio_fails or \
-            len(irq_passes) != len(DEVICE_VIRTIO):
-        return (f"rc={rc}, {len(irq_passes)} of {len(DEVICE_VIRTIO)} virtio interrupt checks "
+            len(irq_passes) != len(DEFAULT_DEVICE_SET):
+        return (f"rc={rc}, {len(irq_passes)} of {len(DEFAULT_DEVICE_SET)} virtio interrupt checks "
                 f"passed: {virtio_fails or out[-600:]}")
     m = IRQFD_LINE.search(out)
     if not m:
         return "no `mvm: irqfd` line at exit"
     lines, eventfd, ioapic = map(int, m.groups())
-    if lines != len(DEVICE_VIRTIO) or eventfd == 0 or ioapic != 0:
+    if lines != len(DEFAULT_DEVICE_SET) or eventfd == 0 or ioapic != 0:
         return (f"irqfd lines={lines} eventfd={eventfd} ioapic={ioapic}: expected "
-                f"{len(DEVICE_VIRTIO)} lines, every interrupt through the eventfd")
+                f"{len(DEFAULT_DEVICE_SET)} lines, every interrupt through the eventfd")
     return None
 
 
