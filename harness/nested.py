@@ -331,21 +331,33 @@ def _tail(path, n=40):
         return ""
 
 
+# What _finish says of a job that was running when L1 hung or died: the sandbox's failure,
+# which a fresh L1 retries once (a job that hangs L1 again fails with the same words).
+L1_LOST_DURING_JOB = ("L1 stopped responding", "L1 ended before this job finished")
+
+
 def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=None):
     """Run jobs in one L1 boot; one Result per job, in order. Never hangs: L1 is killed
     when it does not boot within boot_timeout_s, or falls silent longer than the current
     job's timeout plus a grace period. If L1 hangs or dies after booting, the jobs it had
-    not started yet run in one more L1 boot (their results say rerun=True).
+    not started yet, and the one it was running, run in one more L1 boot (their results
+    say rerun=True; the one that was running also says so on its stderr).
     on_result(result), if given, is called as each job ends inside L1 (for progress)."""
     jobs = [_as_job(j, timeout_s) for j in jobs]
     results = _run_once(jobs, timeout_s, boot_timeout_s, on_result)
-    again = [i for i, r in enumerate(results)
-             if r.error and not r.began and r.l1_boot_ms is not None]
-    if again and len(again) < len(results):
+    booted = [r.l1_boot_ms is not None for r in results]
+    again = [i for i, r in enumerate(results) if r.error and booted[i] and
+             (not r.began or r.error.startswith(L1_LOST_DURING_JOB))]
+    if again and any(r.began for r in results):
         log("L1 failed after %d of %d jobs; running the other %d in a new L1 boot" % (
             len(results) - len(again), len(results), len(again)))
         for i, res in zip(again, _run_once([jobs[i] for i in again], timeout_s,
                                             boot_timeout_s, on_result)):
+            if results[i].began:
+                note = "nested: the first L1 failed during this job (%s); this is its" \
+                       " run in a fresh L1" % results[i].error
+                res.events.insert(0, (0, "e", note))
+                res.stderr.insert(0, note)
             res.rerun = True
             results[i] = res
     return results

@@ -181,3 +181,33 @@ def test_a_wrapper_runs_the_program_after_its_double_dash(files):
     assert argv[7] == batch.QEMU_INNER and b.uses_qemu, "the wrapped QEMU is L1's copy"
     assert argv[9] == "/nested/f/1/bzImage"
     assert [h for _, h in outs] == [str(tmp / "net.pcap")]
+
+
+def test_a_job_running_when_l1_hangs_runs_again_in_a_fresh_l1(monkeypatch):
+    """An L1 that stops responding fails the sandbox, not the job: the job it was running
+    and those it had not started run once more in a new L1 boot, and say so."""
+    from harness import nested
+    calls = []
+
+    def fake_run_once(jobs, *_):
+        calls.append([j.id for j in jobs])
+        out = [nested.Result(j.id) for j in jobs]
+        for r in out:
+            r.l1_boot_ms = 5000
+        if len(calls) == 1:
+            out[0].status, out[0].began, out[0].elapsed_ms = 1, True, 10
+            out[1].began = True
+            out[1].error = "L1 stopped responding (no result line within the job's timeout + 30 s)"
+            out[2].error = "L1 stopped responding (no result line within the job's timeout + 30 s)"
+        else:
+            for r in out:
+                r.status, r.began, r.elapsed_ms = 1, True, 10
+        return out
+
+    monkeypatch.setattr(nested, "_run_once", fake_run_once)
+    res = nested.run_batch([("a", ["x"]), ("b", ["x"]), ("c", ["x"])])
+    assert calls == [["a", "b", "c"], ["b", "c"]]
+    assert [r.status for r in res] == [1, 1, 1] and not res[0].rerun
+    assert res[1].rerun and res[2].rerun
+    assert any("first L1 failed during this job" in t for t in res[1].stderr)
+    assert not any("first L1 failed" in t for t in res[2].stderr), "c never began"
