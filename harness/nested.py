@@ -333,7 +333,9 @@ def _tail(path, n=40):
 
 # What _finish says of a job that was running when L1 hung or died: the sandbox's failure,
 # which a fresh L1 retries once (a job that hangs L1 again fails with the same words).
-L1_LOST_DURING_JOB = ("L1 stopped responding", "L1 ended before this job finished")
+L1_STOPPED = "L1 stopped responding"
+L1_ENDED = "L1 ended before this job finished"
+L1_LOST_DURING_JOB = (L1_STOPPED, L1_ENDED)
 
 
 def run_batch(jobs, timeout_s=60, boot_timeout_s=L1_BOOT_TIMEOUT_S, on_result=None):
@@ -469,10 +471,9 @@ def _finish(run, results, console):
     elif not run.ready:
         why = "L1 exited before its init was ready"
     elif not run.finished_in_time:
-        why = "L1 stopped responding (no result line within the job's timeout + %d s)" % (
-            JOB_GRACE_S)
+        why = "%s (no result line within the job's timeout + %d s)" % (L1_STOPPED, JOB_GRACE_S)
     else:
-        why = "L1 ended before this job finished"
+        why = L1_ENDED
     if run.qemu_stderr:
         why += " (L1 QEMU: %s)" % run.qemu_stderr.splitlines()[-1]
     for job, res, _ in run.by_inner.values():

@@ -2,17 +2,9 @@
  * names the 32-bit entry; the loader enters it in flat protected mode, paging off, with
  * EBX = hvm_start_info. The payload stays in 32-bit mode with interrupts off: all it does
  * is program devices badly, and 32-bit flat addressing reaches all of RAM and the MMIO hole. */
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#include "pvh_note.h"
 
-	.section .note.pvh, "a", @note
-	.balign 4
-	.long 2f - 1f			/* namesz */
-	.long 4f - 3f			/* descsz */
-	.long XEN_ELFNOTE_PHYS32_ENTRY
-1:	.asciz "Xen"
-2:	.balign 4
-3:	.long hostile_start
-4:	.balign 4
+	PVH_NOTE hostile_start
 
 	.section .text.head, "ax"
 	.code32

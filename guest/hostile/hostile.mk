@@ -19,9 +19,9 @@ $(HOSTILE_OUT)/obj/%.o: guest/%.c $(HOSTILE_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTILE_CC) $(HOSTILE_CFLAGS) -c -o $@ $<
 
-$(HOSTILE_OUT)/obj/hostile/head.o: guest/hostile/head.S
+$(HOSTILE_OUT)/obj/hostile/head.o: guest/hostile/head.S guest/lib/pvh_note.h
 	@mkdir -p $(dir $@)
-	$(HOSTILE_CC) -m32 -c -o $@ $<
+	$(HOSTILE_CC) -m32 -Iguest/lib -c -o $@ $<
 
 $(HOSTILE_OUT)/hostile.pvh: $(HOSTILE_OBJS) guest/hostile/hostile.ld
 	ld -m elf_i386 -nostdlib -static --build-id=none -z noexecstack --no-warn-rwx-segments \

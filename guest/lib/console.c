@@ -18,7 +18,7 @@
 #define UART_FIFO_SIZE	16	/* bytes a 16550A takes after THRE: its transmit FIFO */
 #define CONSOLE_LINE_MAX 256	/* longer lines leave in pieces */
 
-static char line[CONSOLE_LINE_MAX];
+static char line[CONSOLE_LINE_MAX + 1];	/* + the CR the UART gets */
 static unsigned line_len;
 
 static bool uart_present;
@@ -79,19 +79,16 @@ static void uart_write(const char *s, unsigned n)
 	}
 }
 
-/* A terminal on the UART wants CR LF; debugcon (a log file) keeps the bare LF. */
-static void uart_write_crlf(const char *s, unsigned n)
+/* A terminal on the UART wants CR LF; debugcon (a log file) keeps the bare LF. A line
+ * holds at most one '\n', as its last byte (console_putc flushes there): the CR goes in
+ * front of it, in the same burst. */
+static void uart_write_line(unsigned n)
 {
-	unsigned start = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		if (s[i] != '\n')
-			continue;
-		uart_write(s + start, i - start);
-		uart_write("\r\n", 2);
-		start = i + 1;
+	if (n && line[n - 1] == '\n') {
+		line[n - 1] = '\r';
+		line[n++] = '\n';
 	}
-	uart_write(s + start, n - start);
+	uart_write(line, n);
 }
 
 void console_flush(void)
@@ -100,7 +97,7 @@ void console_flush(void)
 		return;
 	outsb(DEBUGCON_PORT, line, line_len);
 	if (uart_enabled)
-		uart_write_crlf(line, line_len);
+		uart_write_line(line_len);	/* after debugcon: it rewrites the LF */
 	line_len = 0;
 }
 
