@@ -5,7 +5,9 @@
  * Why: debugcon is written a byte per exit (KVM emulates `rep outsb` one iteration at a
  * time), so a firmware or probe report of a few thousand characters was a few thousand
  * round trips through mvm. A debugcon write has no effect the guest can observe, so it
- * can wait in the ring.
+ * can wait in the ring. The same holds for writes the guest sees only through a later
+ * access that itself exits: index and selector registers (fw_cfg, RTC), the UART's LCR
+ * and scratch. Each such device says so where it registers its range.
  *
  * Order is kept: the ring is drained before mvm handles any other exit (so everything
  * written before the debug-exit write is out before mvm exits, and before any UART byte

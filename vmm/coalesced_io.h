@@ -8,8 +8,9 @@ struct vm;
 
 #define COALESCED_DRAIN_NS 10000000ull	/* the I/O thread's drain period: 10 ms */
 
-/* A device range whose writes may wait in the ring: only for devices whose writes have no
- * effect the guest can see. Recorded now, registered with KVM by coalesced_io_setup(). */
+/* A device range whose writes may wait in the ring: only for writes with no effect the
+ * guest can see before its next exit (which drains the ring first): no interrupt, no
+ * output that must not wait. Recorded now, registered with KVM by coalesced_io_setup(). */
 void coalesced_io_add(enum bus_space space, uint64_t base, uint64_t len);
 /* After the vCPUs exist: registers the ranges with KVM, when KVM offers
  * KVM_CAP_COALESCED_PIO; otherwise their writes keep exiting as before. */

@@ -119,8 +119,8 @@ void irqfd_report(void)
 		return;
 	struct irqfd_stats s;
 	irqfd_stats(&s);
-	fprintf(stderr, "mvm: irqfd lines=%u eventfd=%llu ioapic=%llu\n", s.lines,
-		(unsigned long long)s.via_eventfd, (unsigned long long)s.via_ioapic);
+	timing_printf("mvm: irqfd lines=%u eventfd=%llu ioapic=%llu\n", s.lines,
+		      (unsigned long long)s.via_eventfd, (unsigned long long)s.via_ioapic);
 }
 
 void irqfd_reset(void)

@@ -21,6 +21,7 @@ void vm_exit(int status)
 {
 	timing_mark("exit", NULL);
 	irqfd_report();
+	vcpu_report_exits();
 	fflush(stdout);
 	exit(status);
 }

@@ -3,6 +3,7 @@
  * register B asks. UIP is set in the last 244 us of each second, as on the chip. */
 #include "rtc_mc146818.h"
 #include "bus.h"
+#include "coalesced_io.h"
 #include "device.h"
 #include "iothread.h"
 #include "irq.h"
@@ -243,5 +244,9 @@ static void rtc_create(struct vm *vm)
 	the_rtc.periodic_changed = periodic_changed;
 	bus_register(&(struct bus_region){ "rtc", BUS_PIO, RTC_PORT_INDEX, 2, rtc_read, rtc_write,
 					    &the_rtc });
+	/* The index only says which register the data port reaches, and a data access exits
+	 * and drains the queue first: KVM may queue index writes (one exit per CMOS access
+	 * instead of two). */
+	coalesced_io_add(BUS_PIO, RTC_PORT_INDEX, 1);
 }
 DEVICE_MODULE(rtc, DEVICE_LEVEL_ISA, rtc_create);

@@ -4,6 +4,7 @@
 #include "uart_16550.h"
 #include "bus.h"
 #include "chardev.h"
+#include "coalesced_io.h"
 #include "device.h"
 #include "irq.h"
 #include "machine.h"
@@ -262,5 +263,10 @@ static void uart_create(struct vm *vm)
 	}
 	bus_register(&(struct bus_region){ "isa-serial", BUS_PIO, UART_COM1_BASE, 8, uart_read,
 					    uart_write, &port.uart });
+	/* LCR and scratch writes are stores the guest sees only through later accesses (DLAB
+	 * changes what ports 0-1 reach), which exit and drain the queue first; they raise no
+	 * interrupt. KVM may queue them. THR, IER, FCR and MCR writes act at once: not these. */
+	coalesced_io_add(BUS_PIO, UART_COM1_BASE + UART_LCR, 1);
+	coalesced_io_add(BUS_PIO, UART_COM1_BASE + UART_SCR, 1);
 }
 DEVICE_MODULE(uart, DEVICE_LEVEL_ISA, uart_create);

@@ -107,6 +107,50 @@ static void inject_extint(struct vcpu *c)
 	}
 }
 
+/* Exits that reached mvm, for -stage-times: which devices cost a boot its round trips.
+ * Coalesced writes (coalesced_io.c) and what KVM handles itself are not among them. */
+#define EXIT_REASONS 64
+static uint32_t exits_by_reason[EXIT_REASONS];
+static uint32_t exits_by_port[0x10000];
+static const char *const exit_names[EXIT_REASONS] = {
+	[KVM_EXIT_IO] = "io", [KVM_EXIT_MMIO] = "mmio", [KVM_EXIT_HLT] = "hlt",
+	[KVM_EXIT_IRQ_WINDOW_OPEN] = "irq-window", [KVM_EXIT_INTR] = "intr",
+	[KVM_EXIT_IOAPIC_EOI] = "eoi", [KVM_EXIT_SHUTDOWN] = "shutdown",
+	[KVM_EXIT_SYSTEM_EVENT] = "system-event",
+};
+
+static void exit_counted(const struct kvm_run *run)
+{
+	if (!timing_enabled())
+		return;
+	if (run->exit_reason < EXIT_REASONS)
+		__atomic_fetch_add(&exits_by_reason[run->exit_reason], 1, __ATOMIC_RELAXED);
+	if (run->exit_reason == KVM_EXIT_IO)
+		__atomic_fetch_add(&exits_by_port[run->io.port], 1, __ATOMIC_RELAXED);
+}
+
+void vcpu_report_exits(void)
+{
+	if (!timing_enabled())
+		return;
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "mvm: exits");
+	for (int i = 0; i < EXIT_REASONS && n < (int)sizeof(line); i++)
+		if (exits_by_reason[i])
+			n += exit_names[i]
+			     ? snprintf(line + n, sizeof(line) - (size_t)n, " %s=%u", exit_names[i],
+					exits_by_reason[i])
+			     : snprintf(line + n, sizeof(line) - (size_t)n, " reason%d=%u", i,
+					exits_by_reason[i]);
+	timing_printf("%s\n", line);
+	n = snprintf(line, sizeof(line), "mvm: port-exits");
+	for (int port = 0; port < 0x10000 && n < (int)sizeof(line) - 24; port++)
+		if (exits_by_port[port])
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " 0x%x=%u", port,
+				      exits_by_port[port]);
+	timing_printf("%s\n", line);
+}
+
 static void handle_io(struct kvm_run *run)
 {
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
@@ -136,8 +180,10 @@ static void *vcpu_loop(void *arg)
 	struct vcpu *c = arg;
 	struct kvm_run *run = c->run;
 	this_run = run;
-	if (c->index == 0)
+	if (c->index == 0) {
 		timing_mark("first-run", NULL);
+		timing_flush();		/* the start-up stamps, in one write */
+	}
 	for (;;) {
 		if (c->index == 0)
 			inject_extint(c);
@@ -150,6 +196,7 @@ static void *vcpu_loop(void *arg)
 		}
 		/* Writes KVM queued come before whatever made this exit (coalesced_io.c). */
 		coalesced_io_drain();
+		exit_counted(run);
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			handle_io(run);

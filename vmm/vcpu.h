@@ -15,6 +15,8 @@ struct vcpu {
 };
 
 void vcpus_create(struct vm *vm);
+/* -stage-times: the exits to mvm, by reason and, for port I/O, by port (at exit). */
+void vcpu_report_exits(void);
 /* Starts the application processors' threads and runs CPU 0 on the calling thread;
  * returns only through vm_exit(). */
 void vcpus_run(struct vm *vm) __attribute__((noreturn));
