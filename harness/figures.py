@@ -18,6 +18,13 @@ SOURCES = {
     "peak_rss_kib": "the engine's peak resident set (wait4 rusage)",
     "mvm_exec_to_first_run_ms": "mvm -stage-times: exec to the first KVM_RUN",
     "mvm_exec_to_vm_ready_ms": "mvm -stage-times: exec to the VM being ready to run",
+    "mvm_spawn_to_exec_ms": "spawn (harness or L1 runner clock) to mvm's exec stamp: fork,"
+                            " exec and the C runtime's start",
+    "mvm_create_vm_ms": "mvm -stage-times: the KVM_CREATE_VM step (the kernel's work)",
+    "mvm_guest_ms": "mvm -stage-times: first KVM_RUN to the exit request (the guest's run"
+                    " with its exits)",
+    "mvm_exit_to_reaped_ms": "mvm's exit stamp to the harness reaping it (spawn + spawn to"
+                             " exit): the process's end, KVM destroying the VM",
 }
 
 
@@ -47,9 +54,23 @@ def of(result):
     entry = rep.first("probe", "time")
     if entry and entry.get("stage") == "entry":
         fig["probe_entry_tsc"] = entry.int("tsc")
-    stages = dict(rep.mvm_times())
-    for stage, name in (("first-run", "mvm_exec_to_first_run_ms"),
-                        ("vm-ready", "mvm_exec_to_vm_ready_ms")):
-        if "exec" in stages and stage in stages:
-            fig[name] = (stages[stage] - stages["exec"]) / 1e6
+    fig.update(_mvm_stages(dict(rep.mvm_times()), result))
+    return fig
+
+
+def _mvm_stages(stages, result):
+    """mvm's spawn to exit, split at its own stamps (docs/protocol.md)."""
+    fig = {}
+    ms = lambda a, b: (stages[b] - stages[a]) / 1e6 if a in stages and b in stages else None
+    for name, a, b in (("mvm_exec_to_first_run_ms", "exec", "first-run"),
+                       ("mvm_exec_to_vm_ready_ms", "exec", "vm-ready"),
+                       ("mvm_create_vm_ms", "bios", "create-vm"),
+                       ("mvm_guest_ms", "first-run", "exit")):
+        if ms(a, b) is not None:
+            fig[name] = ms(a, b)
+    if result.spawn_ns is not None and "exec" in stages:
+        fig["mvm_spawn_to_exec_ms"] = (stages["exec"] - result.spawn_ns) / 1e6
+        if result.status is not None and "exit" in stages:
+            fig["mvm_exit_to_reaped_ms"] = (result.spawn_ns + result.elapsed_ns
+                                            - stages["exit"]) / 1e6
     return fig

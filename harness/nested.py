@@ -65,7 +65,8 @@ class Result:
     debugcon_events: list = field(default_factory=list)   # (L1 ms of arrival, line)
     files: dict = field(default_factory=dict)      # host output path -> bytes
     events: list = field(default_factory=list)     # (L1 ms since spawn, "o"/"e", line)
-    elapsed_ms: int = None        # L1-side spawn to exit of the inner program
+    elapsed_ms: float = None      # L1-side spawn to exit of the inner program
+    spawn_ns: int = None          # L1's CLOCK_MONOTONIC at the spawn (mvm stamps this clock)
     l1_boot_ms: int = None        # host: L1 QEMU spawn to L1 init ready (same for a batch)
     l1_uptime_ms: int = None      # L1 kernel uptime when init was ready
     # Host CPU time L1's QEMU used: for the job (begin to end line) and for L1's boot. On a
@@ -252,6 +253,9 @@ class _Run:
         if status == "exit":
             res.status = int(kv["exit"])
             res.peak_rss_kib = int(kv.get("rss_kib", 0)) or None
+            if kv.get("t0_ns", "").isdigit() and kv.get("end_ns", "").isdigit():
+                res.spawn_ns = int(kv["t0_ns"])
+                res.elapsed_ms = (int(kv["end_ns"]) - res.spawn_ns) / 1e6   # ns, not ms, resolution
         elif status == "timeout":
             res.error = "timed out after %g s inside L1" % job.timeout_s
         elif status == "signal":

@@ -68,6 +68,9 @@ class Result:
     report: Report
     peak_rss_kib: int = 0
     files: dict = field(default_factory=dict)   # RETURNED_FILES: name -> bytes
+    # CLOCK_MONOTONIC at the spawn, on the clock the engine's own stamps use (the host's;
+    # L1's for nested runs), so that mvm's -stage-times can be set against the spawn.
+    spawn_ns: int = None
 
     @property
     def exit_value(self):
@@ -250,7 +253,8 @@ def _spawn_and_collect(case, argv, dbg_fd, timeout):
     sel.close()
     report = _report_of(console, debugcon, stderr)
     return Result(case.id, argv, None if killed_why else status, bool(killed_why),
-                  killed_why, elapsed, console, debugcon, stderr, report, rss_kib)
+                  killed_why, elapsed, console, debugcon, stderr, report, rss_kib,
+                  spawn_ns=t0)
 
 
 def _reap(proc, grace_s=5.0):
@@ -305,7 +309,8 @@ def _from_nested(case, argv, res):
     files = {Path(p).name: data for p, data in res.files.items()
              if Path(p).name in NESTED_RETURNED_FILES}
     return Result(case.id, argv, res.status, killed, res.error or "" if killed else "",
-                  elapsed, console, debugcon, stderr, report, res.peak_rss_kib or 0, files)
+                  elapsed, console, debugcon, stderr, report, res.peak_rss_kib or 0, files,
+                  spawn_ns=res.spawn_ns)
 
 
 # Which channel is authoritative for each source: the firmware and the probe write the

@@ -2,7 +2,8 @@
 exit at its entry (the boot the VMM cost figures use) and the rendering of the ratios."""
 import pytest
 
-from harness import bench, runner
+from harness import bench, figures, runner
+from harness.report import Report
 
 
 def test_probe_exit_at_entry_is_silent_with_its_own_status():
@@ -47,3 +48,34 @@ def test_render_gives_the_before_and_after_of_a_baseline_mvm():
     assert ("- `probe`: nested-mvm before/after (this build / baseline), spawn to exit: 0.500x"
             in text)
     assert f"| probe | {bench.BASELINE_MVM} |" in text
+
+
+def test_render_splits_mvm_spawn_to_exit_into_its_stages():
+    row = {"spawn_to_firmware_ms": None, "mvm_exec_to_first_run_ms": 25.0,
+           "spawn_to_exit_ms": 80.0, "peak_rss_kib": 1500, "mvm_spawn_to_exec_ms": 6.0,
+           "mvm_create_vm_ms": 12.0, "mvm_guest_ms": 17.0, "mvm_exit_to_reaped_ms": 30.0}
+    text = bench.render({}, {("entry", "nested-mvm"): row}, {}, 3, "make bench")
+    assert "| entry | nested-mvm | 6.0 | 25.0 | 12.0 | 17.0 | 30.0 |" in text
+
+
+def test_mvm_stages_are_set_against_the_spawn():
+    ms = 1_000_000
+    stamps = {"exec": 106 * ms, "bios": 109 * ms, "create-vm": 121 * ms,
+              "first-run": 131 * ms, "exit": 148 * ms}
+    result = runner.Result("x", [], 33, False, "", 80 * ms, None, None, None, Report([]),
+                           spawn_ns=100 * ms)
+    fig = figures._mvm_stages(stamps, result)
+    assert fig == {"mvm_exec_to_first_run_ms": 25.0, "mvm_create_vm_ms": 12.0,
+                   "mvm_guest_ms": 17.0, "mvm_spawn_to_exec_ms": 6.0,
+                   "mvm_exit_to_reaped_ms": 32.0}
+    killed = runner.Result("x", [], None, True, "t", 80 * ms, None, None, None, Report([]),
+                           spawn_ns=100 * ms)
+    assert "mvm_exit_to_reaped_ms" not in figures._mvm_stages(stamps, killed)
+
+
+def test_make_bench_keeps_the_hand_written_notes():
+    old = "# microrig benchmarks\n\nold figures\n\n" + bench.NOTES_HEADING + "\n\n- a note\n"
+    new = bench.with_kept_notes("# microrig benchmarks\n\nnew figures\n", old)
+    assert "new figures" in new and "old figures" not in new
+    assert new.endswith(bench.NOTES_HEADING + "\n\n- a note\n")
+    assert bench.with_kept_notes("x\n", "no notes here") == "x\n"

@@ -7,6 +7,7 @@
 #include "coalesced_io.h"
 #include "cpuid.h"
 #include "ioapic.h"
+#include "kvm_stats.h"
 #include "irq.h"
 #include "machine.h"
 #include "pic_i8259.h"
@@ -149,6 +150,8 @@ void vcpu_report_exits(void)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, " 0x%x=%u", port,
 				      exits_by_port[port]);
 	timing_printf("%s\n", line);
+	if (boot_cpu)
+		kvm_stats_report(boot_cpu->fd);
 }
 
 static void handle_io(struct kvm_run *run)

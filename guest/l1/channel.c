@@ -108,7 +108,12 @@ void chan_hex(const char *tag, const char *id, int index, long ms, const uint8_t
 
 long now_ms(void)
 {
+	return (long)(now_ns() / 1000000LL);
+}
+
+long long now_ns(void)
+{
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }

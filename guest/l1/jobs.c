@@ -5,6 +5,8 @@
  *     arg <one argument, the rest of the line>
  *     out <path of a file the job writes, sent back in hex after the job>
  *     run
+ * The end line carries the spawn and reap times on L1's CLOCK_MONOTONIC (t0_ns, end_ns),
+ * the clock of mvm's -stage-times stamps, so the host can split a run into its stages.
  * Output of a job is framed on the result channel as it arrives, each line stamped with
  * the L1 milliseconds since the job was spawned, so the host can time inner boots with
  * L1's clock rather than its own (which also counts L1's console and scheduling).
@@ -164,7 +166,8 @@ static void run_one(const struct job *j)
 		if (fifo_fd[i] >= 0)
 			s[ns++] = (struct stream){ .fd = fifo_fd[i], .tag = "dx", .out_index = i };
 	}
-	long t0 = now_ms();
+	long long t0_ns = now_ns();
+	long t0 = (long)(t0_ns / 1000000LL);
 	pid_t pid = spawn(j, out[1], err[1]);
 	close(out[1]);
 	close(err[1]);
@@ -181,6 +184,7 @@ static void run_one(const struct job *j)
 	int status = 0, reaped = 0, timed_out = 0;
 	struct rusage usage = { 0 };	/* the inner program's peak RSS, for the VMM cost figures */
 	long end_ms = 0, deadline = t0 + j->timeout_ms;
+	long long end_ns = 0;
 	while (s[0].fd >= 0 || s[1].fd >= 0 || !reaped) {
 		long now = now_ms();
 		if (!reaped && now >= deadline && !timed_out) {
@@ -203,7 +207,8 @@ static void run_one(const struct job *j)
 				pump(&s[i], j, t0);
 		if (!reaped && wait4(pid, &status, WNOHANG, &usage) == pid) {
 			reaped = 1;
-			end_ms = now_ms();
+			end_ns = now_ns();
+			end_ms = (long)(end_ns / 1000000LL);
 			kill(-pid, SIGKILL);   /* anything it left behind holds our pipes */
 		}
 	}
@@ -225,8 +230,9 @@ static void run_one(const struct job *j)
 		chan_printf("nested: end id=%s status=signal signal=%d ms=%ld\n", j->id,
 			    WTERMSIG(status), ms);
 	else
-		chan_printf("nested: end id=%s status=exit exit=%d ms=%ld rss_kib=%ld\n", j->id,
-			    WEXITSTATUS(status), ms, usage.ru_maxrss);
+		chan_printf("nested: end id=%s status=exit exit=%d ms=%ld rss_kib=%ld t0_ns=%lld "
+			    "end_ns=%lld\n", j->id, WEXITSTATUS(status), ms, usage.ru_maxrss, t0_ns,
+			    end_ns);
 }
 
 static void free_job(struct job *j)

@@ -18,6 +18,7 @@ void chan_hex(const char *tag, const char *id, int index, long ms, const uint8_t
 
 /* Milliseconds of CLOCK_MONOTONIC: L1's own notion of elapsed time. */
 long now_ms(void);
+long long now_ns(void);		/* CLOCK_MONOTONIC, the clock mvm's -stage-times uses */
 
 /* Run every job of the job file; returns the number of jobs run. */
 int run_jobs(const char *job_file);
