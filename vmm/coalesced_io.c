@@ -28,8 +28,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define COALESCED_ZONES_MAX 8
-
 static struct kvm_coalesced_mmio_zone zones[COALESCED_ZONES_MAX];
 static int nzones;
 static struct kvm_coalesced_mmio_ring *ring;
@@ -80,6 +78,11 @@ void coalesced_io_add(enum bus_space space, uint64_t base, uint64_t len)
 	zones[nzones++] = (struct kvm_coalesced_mmio_zone){
 		.addr = base, .size = (uint32_t)len, .pio = space == BUS_PIO,
 	};
+}
+
+void coalesced_io_add_absent(uint64_t port, uint64_t len)
+{
+	coalesced_io_add(BUS_PIO, port, len);
 }
 
 void coalesced_io_setup(struct vm *vm)

@@ -3,6 +3,7 @@
  * Follows the 8259A data sheet: ICW1-4, OCW1-3, IRR/ISR/IMR, rotation, poll, AEOI. */
 #include "pic_i8259.h"
 #include "bus.h"
+#include "coalesced_io.h"
 #include "device.h"
 #include "irq.h"
 #include "machine.h"
@@ -260,8 +261,11 @@ static void pic_sink(void *opaque, unsigned gsi, int level)
 static void pic_create(struct vm *vm)
 {
 	static struct pic the_pic;
-	if (!vm->has_pic)
+	if (!vm->has_pic) {
+		coalesced_io_add_absent(PIC_MASTER_BASE, 2);
+		coalesced_io_add_absent(PIC_SLAVE_BASE, 2);
 		return;
+	}
 	pic_init(&the_pic);
 	machine_pic = &the_pic;
 	bus_register(&(struct bus_region){ "pic-master", BUS_PIO, PIC_MASTER_BASE, 2,

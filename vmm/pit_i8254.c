@@ -3,6 +3,7 @@
  * data sheet modes 0-5). Channel 0's OUT edges become IRQ 0 through a host timer. */
 #include "pit_i8254.h"
 #include "bus.h"
+#include "coalesced_io.h"
 #include "device.h"
 #include "iothread.h"
 #include "irq.h"
@@ -308,8 +309,11 @@ static void channel0_changed(struct pit *p)
 static void pit_create(struct vm *vm)
 {
 	static struct pit the_pit;
-	if (!vm->has_pit)
+	if (!vm->has_pit) {
+		coalesced_io_add_absent(PIT_BASE, 4);
+		coalesced_io_add_absent(PIT_PORT_61, 1);
 		return;
+	}
 	pit_init(&the_pit, timing_now_ns);
 	irq0_timer = timer_new(irq0_fire, &the_pit);
 	the_pit.channel0_changed = channel0_changed;

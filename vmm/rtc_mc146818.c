@@ -236,8 +236,10 @@ static void rtc_set_memory_size(struct rtc *r, struct vm *vm)
 static void rtc_create(struct vm *vm)
 {
 	static struct rtc the_rtc;
-	if (!vm->has_rtc)
+	if (!vm->has_rtc) {
+		coalesced_io_add_absent(RTC_PORT_INDEX, 2);
 		return;
+	}
 	rtc_init(&the_rtc, host_realtime_ns);
 	rtc_set_memory_size(&the_rtc, vm);
 	periodic_timer = timer_new(periodic_fire, &the_rtc);

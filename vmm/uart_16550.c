@@ -250,8 +250,10 @@ static void uart_create(struct vm *vm)
 	const char *spec = vm->opt->serial;
 	if (!spec && !vm->opt->nodefaults)
 		spec = "stdio";
-	if (!vm->has_serial || !spec || !strcmp(spec, "none"))
+	if (!vm->has_serial || !spec || !strcmp(spec, "none")) {
+		coalesced_io_add_absent(UART_COM1_BASE, 8);
 		return;
+	}
 	uart_init(&port.uart, UART_COM1_IRQ);
 	port.uart.tx = uart_tx;
 	port.uart.rx_ready = uart_rx_ready;

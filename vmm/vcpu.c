@@ -147,7 +147,7 @@ void vcpu_report_exits(void)
 	n = snprintf(line, sizeof(line), "mvm: port-exits");
 	for (int port = 0; port < 0x10000 && n < (int)sizeof(line) - 24; port++)
 		if (exits_by_port[port])
-			n += snprintf(line + n, sizeof(line) - (size_t)n, " 0x%x=%u", port,
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " p0x%x=%u", port,
 				      exits_by_port[port]);
 	timing_printf("%s\n", line);
 	if (boot_cpu)
