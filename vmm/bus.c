@@ -41,6 +41,16 @@ static const struct bus_region *bus_find(enum bus_space space, uint64_t addr)
 	return NULL;
 }
 
+bool bus_range_assigned(enum bus_space space, uint64_t base, uint64_t len)
+{
+	for (int i = 0; i < nregions; i++) {
+		const struct bus_region *r = &regions[i];
+		if (r->space == space && base < r->base + r->len && r->base < base + len)
+			return true;
+	}
+	return false;
+}
+
 bool bus_dispatch_locked(enum bus_space space, uint64_t addr, uint8_t *data, unsigned size,
 			 bool is_write)
 {

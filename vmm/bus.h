@@ -35,6 +35,8 @@ bool bus_access(enum bus_space space, uint64_t addr, uint8_t *data, unsigned siz
 /* bus_access() for a caller that holds vm_lock (draining coalesced writes). */
 bool bus_dispatch_locked(enum bus_space space, uint64_t addr, uint8_t *data, unsigned size,
 			 bool is_write);
+/* Whether any registered region overlaps [base, base + len). */
+bool bus_range_assigned(enum bus_space space, uint64_t base, uint64_t len);
 /* Forget every region (unit tests). */
 void bus_clear(void);
 
