@@ -91,8 +91,13 @@ static void send(void)
 	*line_ptr++ = '\n';
 	n = line_ptr - line_buf;
 	outsb(DEBUGCON_PORT, line_buf, n);
-	if (board.serial)
-		uart_write(line_buf, n);
+	if (board.serial) {
+		/* A terminal wants CR LF (it would otherwise print a staircase); the debugcon
+		 * log keeps the bare LF. */
+		line_ptr[-1] = '\r';
+		*line_ptr = '\n';
+		uart_write(line_buf, n + 1);
+	}
 	line_ptr = line_buf;
 }
 
