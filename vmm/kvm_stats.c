@@ -26,16 +26,21 @@ static const char *const wanted[] = {
 	"irq_window_exits", "insn_emulation", "signal_exits",
 };
 
-static bool read_all(int fd, uint8_t *buf, size_t n)
+static bool read_at(int fd, void *buf, size_t n, size_t at)
 {
 	size_t done = 0;
 	while (done < n) {
-		ssize_t r = pread(fd, buf + done, n - done, (off_t)done);
+		ssize_t r = pread(fd, (uint8_t *)buf + done, n - done, (off_t)(at + done));
 		if (r <= 0)
 			return false;
 		done += (size_t)r;
 	}
 	return true;
+}
+
+static const struct kvm_stats_desc *desc_at(const uint8_t *descs, size_t size, uint32_t i)
+{
+	return (const void *)(descs + i * size);
 }
 
 void kvm_stats_report(int vcpu_fd)
@@ -46,31 +51,36 @@ void kvm_stats_report(int vcpu_fd)
 	if (fd < 0)
 		return;		/* older kernels: the line is simply absent */
 	struct kvm_stats_header h;
-	uint8_t *file = NULL;
-	if (!read_all(fd, (uint8_t *)&h, sizeof(h)))
+	uint8_t *descs = NULL, *data = NULL;
+	if (!read_at(fd, &h, sizeof(h), 0))
 		goto out;
 	size_t desc_size = sizeof(struct kvm_stats_desc) + h.name_size;
-	size_t end = (size_t)h.desc_offset + (size_t)h.num_desc * desc_size;
-	if (h.num_desc == 0 || end > STATS_FILE_MAX || h.data_offset > STATS_FILE_MAX)
+	size_t descs_len = (size_t)h.num_desc * desc_size;
+	if (h.num_desc == 0 || h.name_size == 0 || descs_len > STATS_FILE_MAX)
 		goto out;
-	size_t size = (end > h.data_offset ? end : h.data_offset) + 8u * 4096u;
-	file = calloc(1, size);
-	if (!file)
+	descs = malloc(descs_len);
+	if (!descs || !read_at(fd, descs, descs_len, h.desc_offset))
 		goto out;
-	ssize_t got = pread(fd, file, size, 0);
-	if (got < (ssize_t)end)
+	size_t data_len = 0;	/* the data block ends after the last value of any stat */
+	for (uint32_t i = 0; i < h.num_desc; i++) {
+		const struct kvm_stats_desc *d = desc_at(descs, desc_size, i);
+		size_t end = (size_t)d->offset + 8u * d->size;
+		data_len = end > data_len ? end : data_len;
+	}
+	if (data_len == 0 || data_len > STATS_FILE_MAX)
+		goto out;
+	data = malloc(data_len);
+	if (!data || !read_at(fd, data, data_len, h.data_offset))
 		goto out;
 	char line[512];
 	int n = snprintf(line, sizeof(line), "mvm: kvm-exits");
 	for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++) {
 		for (uint32_t i = 0; i < h.num_desc; i++) {
-			const struct kvm_stats_desc *d =
-				(const void *)(file + h.desc_offset + i * desc_size);
-			size_t at = (size_t)h.data_offset + d->offset;
-			if (strncmp(d->name, wanted[w], h.name_size) || at + 8 > (size_t)got)
+			const struct kvm_stats_desc *d = desc_at(descs, desc_size, i);
+			if (d->size == 0 || strncmp(d->name, wanted[w], h.name_size))
 				continue;
 			uint64_t v;
-			memcpy(&v, file + at, sizeof(v));
+			memcpy(&v, data + d->offset, sizeof(v));
 			if (n < (int)sizeof(line))
 				n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%llu", wanted[w],
 					      (unsigned long long)v);
@@ -79,6 +89,7 @@ void kvm_stats_report(int vcpu_fd)
 	}
 	timing_printf("%s\n", line);
 out:
-	free(file);
+	free(descs);
+	free(data);
 	close(fd);
 }
