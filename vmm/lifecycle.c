@@ -36,6 +36,7 @@ void vm_reset(struct vm *vm)
 	if (!saved_argv)
 		die("reset: no command line to restart with");
 	fflush(stdout);
+	timing_flush();		/* exec does not run atexit handlers */
 	setenv(LIFECYCLE_RESTART_ENV, "1", 1);
 	execv("/proc/self/exe", saved_argv);
 	die("reset: cannot restart /proc/self/exe");

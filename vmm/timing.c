@@ -1,15 +1,18 @@
 /* timing.c: boot-stage timestamps.
  *
- * The lines are collected in a buffer and written in one go: at the first guest
- * instruction, when the buffer fills, and at exit (atexit, so die() and vm_exit() both
- * flush). Written one by one they cost a write to the harness's pipe each, and in the
- * nested sandbox a switch to the reader too: the 16 start-up stamps alone added about
- * 20 ms to a 80 ms boot, which is the measuring, not the VMM. Each line carries its own
- * time, so writing it later changes nothing it says. A VMM killed with SIGKILL loses
- * the stamps taken after the first guest instruction.
+ * The lines are collected in a buffer and written at exit (atexit, so die() and vm_exit()
+ * both flush), when the buffer fills, and by the I/O thread once a line has waited
+ * TIMING_FLUSH_NS (a boot that hangs still shows how far it got). Why not at once: every
+ * write wakes the reader, and in the nested sandbox that reader (L1's job runner) shares
+ * the one CPU and forwards each line through an emulated device, so lines written during
+ * the boot were measured as the boot. Written at exit, they cost the wait for the kernel
+ * to destroy the VM, when the CPU is idle anyway. Each line carries its own time, so
+ * writing it later changes nothing it says.
  */
 #include "timing.h"
+#include "iothread.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +21,14 @@
 #include <unistd.h>
 
 #define TIMING_BUF_SIZE 8192
+#define TIMING_FLUSH_NS 250000000ull	/* the longest a line waits while mvm runs */
 
 static bool enabled;
+static pthread_mutex_t buf_lock = PTHREAD_MUTEX_INITIALIZER;	/* vCPU and I/O threads */
 static char buf[TIMING_BUF_SIZE];
 static size_t used;
 
-void timing_flush(void)
+static void flush_locked(void)
 {
 	size_t done = 0;
 	while (done < used) {
@@ -35,10 +40,25 @@ void timing_flush(void)
 	used = 0;
 }
 
+void timing_flush(void)
+{
+	pthread_mutex_lock(&buf_lock);
+	flush_locked();
+	pthread_mutex_unlock(&buf_lock);
+}
+
+static void flush_timer(void *opaque)
+{
+	(void)opaque;
+	timing_flush();
+}
+
 void timing_enable(bool on)
 {
-	if (on && !enabled)
+	if (on && !enabled) {
 		atexit(timing_flush);
+		timer_arm(timer_new(flush_timer, NULL), TIMING_FLUSH_NS, TIMING_FLUSH_NS);
+	}
 	enabled = on;
 }
 
@@ -58,6 +78,7 @@ void timing_printf(const char *fmt, ...)
 {
 	if (!enabled)
 		return;
+	pthread_mutex_lock(&buf_lock);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		va_list ap;
 		va_start(ap, fmt);
@@ -65,11 +86,12 @@ void timing_printf(const char *fmt, ...)
 		va_end(ap);
 		if (n >= 0 && (size_t)n < sizeof(buf) - used) {
 			used += (size_t)n;
-			return;
+			break;
 		}
 		buf[used] = 0;
-		timing_flush();		/* full: write what is there and try once more */
+		flush_locked();		/* full: write what is there and try once more */
 	}
+	pthread_mutex_unlock(&buf_lock);
 }
 
 void timing_mark_at(const char *stage, uint64_t ns)

@@ -16,7 +16,7 @@ void timing_mark(const char *stage, const char *line);
 void timing_mark_at(const char *stage, uint64_t ns);
 /* Any other -stage-times line (counters at exit); buffered like the stamps. */
 void timing_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Writes the buffered lines; also run at exit. */
+/* Writes the buffered lines; also run at exit and by the I/O thread (timing.c). */
 void timing_flush(void);
 
 #endif

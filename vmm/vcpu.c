@@ -197,10 +197,8 @@ static void *vcpu_loop(void *arg)
 	struct vcpu *c = arg;
 	struct kvm_run *run = c->run;
 	this_run = run;
-	if (c->index == 0) {
+	if (c->index == 0)
 		timing_mark("first-run", NULL);
-		timing_flush();		/* the start-up stamps, in one write */
-	}
 	for (;;) {
 		if (c->index == 0)
 			inject_extint(c);
