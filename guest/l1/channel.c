@@ -4,9 +4,16 @@
  * that kernel messages can never split a result line. A debugcon write is one port write per
  * byte, handled in the same host thread under TCG, so it costs no more than a UART. If the
  * port cannot be opened (no ioperm), lines go to /dev/console instead and the host parser
- * still finds them, with a risk of interleaving that it reports as a parse error. */
+ * still finds them, with a risk of interleaving that it reports as a parse error.
+ *
+ * While a job runs its frames are held in memory and written when it has ended
+ * (chan_hold): each byte written to the port is a host write(2) in L1's QEMU, which stops
+ * L1's only CPU, so frames written while a job ran were timed as part of the job. The
+ * frames carry the times at which their lines were read, so holding them back changes no
+ * figure; only the host sees them later. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,9 +24,13 @@
 
 #define DEBUGCON_PORT 0x402   /* L1 QEMU: -device isa-debugcon,iobase=0x402 */
 #define LINE_MAX_TEXT 4096    /* longer inner lines are split */
+#define HOLD_MAX (16u << 20)  /* held frames beyond this are written at once: L1's RAM */
 
 static int use_port;
 static int console_fd = -1;
+static int holding;
+static char *held;
+static size_t held_len, held_cap;
 
 void chan_open(void)
 {
@@ -28,7 +39,48 @@ void chan_open(void)
 		console_fd = open("/dev/console", O_WRONLY);
 }
 
+static void write_out(const char *buf, size_t len);
+
+void chan_hold(int on)
+{
+	holding = on;
+	if (!on && held_len) {
+		write_out(held, held_len);
+		held_len = 0;
+	}
+}
+
+/* Keeps the bytes for chan_hold(0); false when they must go out now. */
+static int hold(const char *buf, size_t len)
+{
+	if (!holding || held_len + len > HOLD_MAX)
+		return 0;
+	if (held_len + len > held_cap) {
+		size_t cap = held_cap ? held_cap : 65536;
+		while (cap < held_len + len)
+			cap *= 2;
+		char *p = realloc(held, cap);
+		if (!p)
+			return 0;
+		held = p, held_cap = cap;
+	}
+	memcpy(held + held_len, buf, len);
+	held_len += len;
+	return 1;
+}
+
 void chan_write(const char *buf, size_t len)
+{
+	if (hold(buf, len))
+		return;
+	if (holding && held_len) {	/* over the limit: what was held goes first */
+		write_out(held, held_len);
+		held_len = 0;
+	}
+	write_out(buf, len);
+}
+
+static void write_out(const char *buf, size_t len)
 {
 	if (use_port) {
 		/* One rep outsb per call: a single instruction for the whole buffer. */

@@ -166,12 +166,14 @@ static void run_one(const struct job *j)
 		if (fifo_fd[i] >= 0)
 			s[ns++] = (struct stream){ .fd = fifo_fd[i], .tag = "dx", .out_index = i };
 	}
+	chan_hold(1);		/* the job's frames go out when it has ended (channel.c) */
 	long long t0_ns = now_ns();
 	long t0 = (long)(t0_ns / 1000000LL);
 	pid_t pid = spawn(j, out[1], err[1]);
 	close(out[1]);
 	close(err[1]);
 	if (pid < 0) {
+		chan_hold(0);
 		chan_printf("nested: end id=%s status=error what=\"fork\" ms=0\n", j->id);
 		close(out[0]), close(err[0]);
 		for (int i = 2; i < ns; i++)
@@ -222,6 +224,7 @@ static void run_one(const struct job *j)
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	chan_hold(0);
 	send_outputs(j, fifo_fd);
 	long ms = end_ms - t0;
 	if (timed_out)

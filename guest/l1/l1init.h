@@ -8,6 +8,8 @@
 /* Result channel: text lines to the host through L1's isa-debugcon. */
 void chan_open(void);
 void chan_write(const char *buf, size_t len);
+/* 1: keep frames in memory (a job is running); 0: write what was kept, and go on writing. */
+void chan_hold(int on);
 void chan_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One framed line: "nested: <tag> id=<id> ms=<ms> | <text>\n". */
 void chan_frame(const char *tag, const char *id, long ms, const char *text, size_t len);
