@@ -59,7 +59,7 @@ static const struct boot_step {
 	{ "devices",    devices_create },		/* irqchips, fw_cfg, debug ports, ISA, virtio */
 	{ "kernel",     load_kernel },			/* kernel items into fw_cfg, PVH segments into RAM */
 	{ "vcpus",      vcpus_create },
-	{ "coalesced",  coalesced_io_setup },		/* debugcon writes queue in KVM, no exit each */
+	{ "coalesced",  coalesced_io_setup },		/* writes the guest cannot see at once queue in KVM */
 	{ "iothread",   iothread_step },
 };
 
