@@ -1,8 +1,8 @@
 /* timing.c: boot-stage timestamps.
  *
  * The lines are collected in a buffer and written at exit (atexit, so die() and vm_exit()
- * both flush), when the buffer fills, and by the I/O thread once a line has waited
- * TIMING_FLUSH_NS (a boot that hangs still shows how far it got). Why not at once: every
+ * both flush), when the buffer fills, and by the I/O thread every TIMING_FLUSH_NS (a boot
+ * that hangs still shows how far it got). Why not at once: every
  * write wakes the reader, and in the nested sandbox that reader (L1's job runner) shares
  * the one CPU and forwards each line through an emulated device, so lines written during
  * the boot were measured as the boot. Written at exit, they cost the wait for the kernel

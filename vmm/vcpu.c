@@ -6,8 +6,8 @@
 #include "bus.h"
 #include "coalesced_io.h"
 #include "cpuid.h"
+#include "exit_stats.h"
 #include "ioapic.h"
-#include "kvm_stats.h"
 #include "irq.h"
 #include "machine.h"
 #include "pic_i8259.h"
@@ -108,64 +108,10 @@ static void inject_extint(struct vcpu *c)
 	}
 }
 
-/* Exits that reached mvm, for -stage-times: which devices cost a boot its round trips.
- * Coalesced writes (coalesced_io.c) and what KVM handles itself are not among them. */
-#define EXIT_REASONS 64
-static uint32_t exits_by_reason[EXIT_REASONS];
-static uint32_t exits_by_port[0x10000];
-/* Which 64-port blocks have counts: the report at exit reads only those, not all 256 KiB
- * (reading it all faulted in 64 pages, a few ms of the measured tear-down when nested). */
-#define PORT_BLOCK_SHIFT 6
-static uint64_t port_blocks_used[0x10000 >> PORT_BLOCK_SHIFT >> 6];
-static const char *const exit_names[EXIT_REASONS] = {
-	[KVM_EXIT_IO] = "io", [KVM_EXIT_MMIO] = "mmio", [KVM_EXIT_HLT] = "hlt",
-	[KVM_EXIT_IRQ_WINDOW_OPEN] = "irq-window", [KVM_EXIT_INTR] = "intr",
-	[KVM_EXIT_IOAPIC_EOI] = "eoi", [KVM_EXIT_SHUTDOWN] = "shutdown",
-	[KVM_EXIT_SYSTEM_EVENT] = "system-event",
-};
-
-static void exit_counted(const struct kvm_run *run)
-{
-	if (!timing_enabled())
-		return;
-	if (run->exit_reason < EXIT_REASONS)
-		__atomic_fetch_add(&exits_by_reason[run->exit_reason], 1, __ATOMIC_RELAXED);
-	if (run->exit_reason == KVM_EXIT_IO) {
-		unsigned block = run->io.port >> PORT_BLOCK_SHIFT;
-		__atomic_fetch_add(&exits_by_port[run->io.port], 1, __ATOMIC_RELAXED);
-		__atomic_fetch_or(&port_blocks_used[block / 64], 1ull << (block % 64),
-				  __ATOMIC_RELAXED);
-	}
-}
-
 void vcpu_report_exits(void)
 {
-	if (!timing_enabled())
-		return;
-	char line[1024];
-	int n = snprintf(line, sizeof(line), "mvm: exits");
-	for (int i = 0; i < EXIT_REASONS && n < (int)sizeof(line); i++)
-		if (exits_by_reason[i])
-			n += exit_names[i]
-			     ? snprintf(line + n, sizeof(line) - (size_t)n, " %s=%u", exit_names[i],
-					exits_by_reason[i])
-			     : snprintf(line + n, sizeof(line) - (size_t)n, " reason%d=%u", i,
-					exits_by_reason[i]);
-	timing_printf("%s\n", line);
-	n = snprintf(line, sizeof(line), "mvm: port-exits");
-	for (unsigned block = 0; block < 0x10000 >> PORT_BLOCK_SHIFT; block++) {
-		if (!(port_blocks_used[block / 64] & (1ull << (block % 64))))
-			continue;
-		unsigned first = block << PORT_BLOCK_SHIFT;
-		for (unsigned port = first; port < first + (1u << PORT_BLOCK_SHIFT) &&
-					    n < (int)sizeof(line) - 24; port++)
-			if (exits_by_port[port])
-				n += snprintf(line + n, sizeof(line) - (size_t)n, " p0x%x=%u", port,
-					      exits_by_port[port]);
-	}
-	timing_printf("%s\n", line);
 	if (boot_cpu)
-		kvm_stats_report(boot_cpu->fd);
+		exit_stats_report(boot_cpu->fd);
 }
 
 static void handle_io(struct kvm_run *run)
@@ -211,7 +157,7 @@ static void *vcpu_loop(void *arg)
 		}
 		/* Writes KVM queued come before whatever made this exit (coalesced_io.c). */
 		coalesced_io_drain();
-		exit_counted(run);
+		exit_stats_count(run);
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			handle_io(run);

@@ -15,7 +15,7 @@ struct vcpu {
 };
 
 void vcpus_create(struct vm *vm);
-/* -stage-times: the exits to mvm, by reason and, for port I/O, by port (at exit). */
+/* -stage-times, at exit: the exits mvm saw (every vCPU) and KVM's counters of CPU 0. */
 void vcpu_report_exits(void);
 /* Starts the application processors' threads and runs CPU 0 on the calling thread;
  * returns only through vm_exit(). */
