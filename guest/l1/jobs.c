@@ -34,6 +34,7 @@
 #define OUT_FILE_MAX  (16 << 20)   /* cap on a file sent back (bytes) */
 #define DRAIN_MS      1000         /* after the job exits, wait this long for pipe EOF */
 #define POLL_SLICE_MS 20           /* exit check period when pidfd_open is unavailable */
+#define GATHER_MS     2            /* after output wakes us, let the job write this long */
 
 struct job {
 	char id[64];
@@ -151,6 +152,25 @@ static void send_outputs(const struct job *j, const int *fifo_fd)
 	}
 }
 
+static int output_waiting(const struct pollfd *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i].revents & POLLIN)
+			return 1;
+	return 0;
+}
+
+/* L1 has one CPU: a wake-up for every write takes it from the job each time, and an engine
+ * that writes its console a byte at a time (QEMU does) would spend most of its run on them.
+ * So once output is waiting, the job gets GATHER_MS more to write before it is read, unless
+ * it exits first (its end is still stamped when it happens). Lines are stamped when read:
+ * up to GATHER_MS late, never early. */
+static void gather(int pidfd)
+{
+	struct pollfd exit_fd = { .fd = pidfd, .events = POLLIN };
+	poll(&exit_fd, 1, GATHER_MS);
+}
+
 static void run_one(const struct job *j)
 {
 	int out[2], err[2];
@@ -204,6 +224,8 @@ static void run_one(const struct job *j)
 		if (!reaped && pidfd < 0 && wait > POLL_SLICE_MS)
 			wait = POLL_SLICE_MS;
 		poll(p, np, wait < 0 ? POLL_SLICE_MS : (int)wait);
+		if (!reaped && pidfd >= 0 && output_waiting(p, ns))
+			gather(pidfd);
 		for (int i = 0; i < ns; i++)
 			if (s[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				pump(&s[i], j, t0);
