@@ -1,6 +1,8 @@
-/* chardev.c: opening back-ends and moving bytes. Output is written synchronously (a guest
- * that prints is slowed by its console, never its bytes lost); input is read by the I/O
- * thread only while the front end has room. */
+/* chardev.c: opening back-ends and moving bytes. Output is held per chardev and written
+ * before the guest runs again (chardev_flush from the vCPU loop): a guest that prints is
+ * slowed by its console, never its bytes lost, and a rep outsb burst or a drained ring of
+ * debugcon bytes is one write(2), not one per byte. Input is read by the I/O thread only
+ * while the front end has room. */
 #include "chardev.h"
 #include "iothread.h"
 #include "lifecycle.h"
@@ -9,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -27,6 +30,11 @@
 
 static struct chardev chardevs[CHARDEV_MAX];
 static int nchardevs;
+/* Output buffers: written by device code (under vm_lock) and flushed by whichever thread
+ * comes next, including at exit from inside a device (vm_lock held), hence a lock of their
+ * own. out_pending lets the vCPU loop skip the lock when nothing was written. */
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool out_pending;
 static struct termios saved_tty;
 static bool tty_saved;
 
@@ -228,7 +236,7 @@ struct chardev *chardev_for_serial(struct vm *vm, const char *spec)
 	return c;
 }
 
-void chardev_write(struct chardev *c, const void *buf, size_t len)
+static void write_out(struct chardev *c, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	while (c->out_fd >= 0 && len > 0) {
@@ -240,6 +248,49 @@ void chardev_write(struct chardev *c, const void *buf, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
+}
+
+static void flush_one(struct chardev *c)
+{
+	write_out(c, c->out_buf, c->out_len);
+	c->out_len = 0;
+}
+
+static void flush_at_exit(void)
+{
+	chardev_flush();
+}
+
+void chardev_write(struct chardev *c, const void *buf, size_t len)
+{
+	static bool registered;
+	if (c->out_fd < 0)
+		return;
+	pthread_mutex_lock(&out_lock);
+	if (!registered)
+		registered = !atexit(flush_at_exit);	/* die() and vm_exit() keep the output */
+	if (c->out_len + len > sizeof(c->out_buf))
+		flush_one(c);
+	if (len > sizeof(c->out_buf)) {
+		write_out(c, buf, len);
+	} else {
+		memcpy(c->out_buf + c->out_len, buf, len);
+		c->out_len += len;
+		__atomic_store_n(&out_pending, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&out_lock);
+}
+
+void chardev_flush(void)
+{
+	if (!__atomic_load_n(&out_pending, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&out_lock);
+	__atomic_store_n(&out_pending, false, __ATOMIC_RELAXED);
+	for (int i = 0; i < nchardevs; i++)
+		if (chardevs[i].out_len)
+			flush_one(&chardevs[i]);
+	pthread_mutex_unlock(&out_lock);
 }
 
 static void chardev_readable(void *opaque)

@@ -1,6 +1,7 @@
 /* iothread.c: epoll loop and timerfd timers. */
 #include "iothread.h"
 #include "bus.h"
+#include "chardev.h"
 #include "util.h"
 
 #include <errno.h>
@@ -76,6 +77,7 @@ static void *iothread_loop(void *arg)
 			w->fn(w->opaque);
 			pthread_mutex_unlock(&vm_lock);
 		}
+		chardev_flush();	/* a device may have answered the host (a UART echo) */
 	}
 	return NULL;
 }

@@ -1,5 +1,6 @@
 /* lifecycle.c: vm_exit() and vm_reset() (declared in vcpu.h, where exits come from). */
 #include "lifecycle.h"
+#include "chardev.h"
 #include "irqfd.h"
 #include "machine.h"
 #include "timing.h"
@@ -36,7 +37,8 @@ void vm_reset(struct vm *vm)
 	if (!saved_argv)
 		die("reset: no command line to restart with");
 	fflush(stdout);
-	timing_flush();		/* exec does not run atexit handlers */
+	chardev_flush();	/* exec does not run atexit handlers */
+	timing_flush();
 	setenv(LIFECYCLE_RESTART_ENV, "1", 1);
 	execv("/proc/self/exe", saved_argv);
 	die("reset: cannot restart /proc/self/exe");

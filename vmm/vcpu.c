@@ -4,6 +4,7 @@
  * vCPU sleeps in the kernel (a halted vCPU is not woken by the window request). */
 #include "vcpu.h"
 #include "bus.h"
+#include "chardev.h"
 #include "coalesced_io.h"
 #include "cpuid.h"
 #include "exit_stats.h"
@@ -189,6 +190,7 @@ static void *vcpu_loop(void *arg)
 		default:
 			guest_failed(c, "unexpected KVM exit", run->exit_reason);
 		}
+		chardev_flush();	/* what the guest printed leaves before it runs on */
 	}
 	return NULL;
 }

@@ -39,6 +39,7 @@ static bool tcp_client_works(const char *host, int port, int lfd)
 	struct chardev *c = chardev_get(&vm, "t");
 	int cfd = accept(lfd, NULL, NULL);
 	chardev_write(c, "tcp", 3);
+	chardev_flush();
 	char buf[4] = { 0 };
 	bool ok = cfd >= 0 && read(cfd, buf, 3) == 3 && !strcmp(buf, "tcp");
 	close(cfd);
@@ -96,7 +97,7 @@ static void check_tcp_by_name(void)
 
 static char *slurp(const char *path)
 {
-	static char buf[256];
+	static char buf[CHARDEV_OUT_BUF * 4];
 	FILE *f = fopen(path, "r");
 	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
 	if (f)
@@ -139,20 +140,34 @@ int main(void)
 	report(options_parse(&o, 9, argv, err) == OPTIONS_OK, "chardev options parse (%s)", err);
 	struct vm vm = { .opt = &o };
 
-	chardev_write(chardev_get(&vm, "f"), "new", 3);
+	chardev_write(chardev_get(&vm, "f"), "ne", 2);
+	chardev_write(chardev_get(&vm, "f"), "w", 1);
+	report(!strcmp(slurp(file), ""), "output is held until the flush (one write per VM exit)");
+	chardev_flush();
 	report(!strcmp(slurp(file), "new"), "a file chardev truncates, as QEMU");
 	chardev_write(chardev_get(&vm, "a"), "+x", 2);
+	chardev_flush();
 	report(!strcmp(slurp(file2), "old+x"), "append=on appends");
+	static char big[CHARDEV_OUT_BUF * 2 + 3];
+	memset(big, 'b', sizeof(big) - 1);
+	chardev_write(chardev_get(&vm, "f"), big, CHARDEV_OUT_BUF - 1);
+	chardev_write(chardev_get(&vm, "f"), big, sizeof(big) - 1 - (CHARDEV_OUT_BUF - 1));
+	chardev_flush();
+	const char *all = slurp(file);
+	report(strlen(all) == 3 + sizeof(big) - 1 && !strncmp(all, "newbbb", 6) &&
+	       strspn(all + 3, "b") == sizeof(big) - 1, "writes past the buffer keep every byte in order");
 	report(chardev_get(&vm, "f") == chardev_get(&vm, "f"), "a chardev is opened once");
 	chardev_write(chardev_get(&vm, "n"), "zz", 2);
 	report(true, "writing to a null chardev goes nowhere");
 	struct chardev *s = chardev_get(&vm, "s");
 	int cfd = accept(lfd, NULL, NULL);
 	chardev_write(s, "ping", 4);
+	chardev_flush();
 	char buf[8] = { 0 };
 	report(cfd >= 0 && read(cfd, buf, 4) == 4 && !strcmp(buf, "ping"), "a socket client delivers bytes");
 	struct chardev *ser = chardev_for_serial(&vm, serial);
 	chardev_write(ser, "S", 1);
+	chardev_flush();
 	snprintf(file, sizeof(file), "%s/serial", dir);
 	report(!strcmp(slurp(file), "S"), "-serial file:PATH writes the file");
 	report(chardev_for_serial(&vm, "chardev:f") == chardev_get(&vm, "f"), "-serial chardev:ID shares the chardev");
