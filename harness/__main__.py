@@ -103,7 +103,7 @@ def cmd_matrix(args):
     differences = []
     for (fw, virtio, toggles), by_engine in sorted(records_by.items()):
         if len(by_engine) > 1:
-            found, _ = deviations.compare_engines(by_engine)
+            found, _ = deviations.compare_engines(by_engine, fw)
             differences += [f"{fw} {virtio} {toggles}: {p}" for p in found]
     for line in differences:
         print(f"ENGINES DISAGREE {line}")
