@@ -77,6 +77,8 @@ static struct chardev *new_chardev(const char *id)
 {
 	if (nchardevs == CHARDEV_MAX)
 		die("too many character devices");
+	if (nchardevs == 0)
+		atexit(chardev_flush);	/* die() and vm_exit() keep the output held */
 	struct chardev *c = &chardevs[nchardevs++];
 	*c = (struct chardev){ .id = id, .out_fd = -1, .in_fd = -1, .listen_fd = -1 };
 	return c;
@@ -256,19 +258,11 @@ static void flush_one(struct chardev *c)
 	c->out_len = 0;
 }
 
-static void flush_at_exit(void)
-{
-	chardev_flush();
-}
-
 void chardev_write(struct chardev *c, const void *buf, size_t len)
 {
-	static bool registered;
 	if (c->out_fd < 0)
 		return;
 	pthread_mutex_lock(&out_lock);
-	if (!registered)
-		registered = !atexit(flush_at_exit);	/* die() and vm_exit() keep the output */
 	if (c->out_len + len > sizeof(c->out_buf))
 		flush_one(c);
 	if (len > sizeof(c->out_buf)) {
