@@ -290,6 +290,7 @@ int run_jobs(const char *job_file)
 			j.outs[j.nouts++] = strdup(line + 4);
 		} else if (!strcmp(line, "run") && j.argc > 0) {
 			j.argv[j.argc] = NULL;
+			scrub_freed_pages();	/* before the clock starts: scrub.c */
 			run_one(&j);
 			count++;
 		}

@@ -41,7 +41,7 @@ L1_MODULES = KVM_MODULES + NET_MODULES
 # virtual GIF buys nothing, and it keeps one more of TCG's young SVM features out of play
 # (an L1 once went idle for good with it on; not proven to be the cause).
 MODULE_PARAMS = {"kvm.ko": "halt_poll_ns=0", "kvm-amd.ko": "vgif=0"}
-INIT_SOURCES = ["init.c", "jobs.c", "channel.c", "l1init.h"]
+INIT_SOURCES = ["init.c", "jobs.c", "channel.c", "scrub.c", "l1init.h"]
 QEMU_NAME = "qemu-system-x86_64"
 # Firmware and option ROMs that x86 machines open (qboot is microvm's default BIOS); mvm
 # looks for them in the same place, so they go into the base archive.

@@ -22,6 +22,9 @@ void chan_hex(const char *tag, const char *id, int index, long ms, const uint8_t
 long now_ms(void);
 long long now_ns(void);		/* CLOCK_MONOTONIC, the clock mvm's -stage-times uses */
 
+/* Writes to fresh pages so that the pages the last job freed are clean again (scrub.c). */
+void scrub_freed_pages(void);
+
 /* Run every job of the job file; returns the number of jobs run. */
 int run_jobs(const char *job_file);
 
