@@ -90,7 +90,7 @@ void iothread_start(void)
 	/* The I/O thread takes no signals: vCPU kicks must reach the vCPU threads. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (pthread_create(&t, NULL, iothread_loop, NULL))
+	if (thread_start(&t, iothread_loop, NULL))
 		die("cannot start the I/O thread");
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_detach(t);

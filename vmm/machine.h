@@ -53,6 +53,8 @@ struct vm {
 void machine_check_files(struct vm *vm);
 void machine_resolve_toggles(struct vm *vm);
 void machine_map_memory(struct vm *vm);
+/* size bytes of guest RAM at a 2 MiB boundary, the first 2 MiB without huge pages. */
+uint8_t *machine_map_guest_ram(uint64_t size);
 void machine_load_bios(struct vm *vm);
 /* Claims the next virtio-mmio slot (highest first); returns its index or -1 when full. */
 int machine_claim_virtio_slot(struct vm *vm, uint64_t *base, unsigned *irq);

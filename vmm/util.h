@@ -2,6 +2,7 @@
 #ifndef MVM_UTIL_H
 #define MVM_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,10 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xzalloc(size_t size);
 char *xstrdup(const char *s);
+
+/* Starts a thread of mvm's own (I/O, vCPU) on a stack smaller than a huge page; returns
+ * pthread_create's result. */
+int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 /* Read a whole file into a fresh buffer; NULL with errno set on failure. */
 uint8_t *read_file(const char *path, size_t *size);

@@ -199,7 +199,7 @@ void vcpus_run(struct vm *vm)
 {
 	boot_cpu->thread = pthread_self();
 	for (int i = 1; i < vm->ncpus; i++)
-		if (pthread_create(&vm->vcpus[i]->thread, NULL, vcpu_loop, vm->vcpus[i]))
+		if (thread_start(&vm->vcpus[i]->thread, vcpu_loop, vm->vcpus[i]))
 			die("cannot start vCPU %d thread", i);
 	vcpu_loop(boot_cpu);
 	__builtin_unreachable();

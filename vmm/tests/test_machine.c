@@ -12,8 +12,10 @@
 #include "options.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define RAM (16 * MiB)
@@ -72,8 +74,53 @@ static struct vm *make_vm(struct options *o, const char *kernel, const char *tog
 	return &vm;
 }
 
+/* The mapping that holds p, from /proc/self/smaps: its bounds and VmFlags ("" if none). */
+static const char *mapping_at(const void *p, uintptr_t *start)
+{
+	static char flags[512];
+	char line[512];
+	int inside = 0;
+	flags[0] = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+			if (inside && start)
+				*start = lo;
+		} else if (inside && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(flags, sizeof(flags), "%.*s", (int)sizeof(flags) - 1, line + 8);
+		}
+	}
+	if (f)
+		fclose(f);
+	return flags;
+}
+
+static bool unmapped(const void *p)
+{
+	unsigned char vec;
+	return mincore((void *)((uintptr_t)p & ~(uintptr_t)4095), 4096, &vec) && errno == ENOMEM;
+}
+
+static void check_guest_ram(void)
+{
+	uint64_t size = 6 * MiB + 12 * KiB;	/* not a multiple of 2 MiB, as -m allows */
+	uint8_t *ram = machine_map_guest_ram(size);
+	report(((uintptr_t)ram & (2 * MiB - 1)) == 0, "guest RAM starts on a 2 MiB boundary");
+	ram[0] = 1, ram[size - 1] = 1;
+	uintptr_t start = 0;
+	const char *low = mapping_at(ram, &start);
+	report(strstr(low, " nh") && start == (uintptr_t)ram,
+	       "its first 2 MiB take no huge pages (VmFlags nh), in a mapping that starts there");
+	report(!strstr(mapping_at(ram + 2 * MiB, NULL), " nh"), "the rest follows the host's policy");
+	report(unmapped(ram + size), "the alignment slack after it is given back");
+	munmap(ram, size);
+}
+
 int main(void)
 {
+	check_guest_ram();
 	/* A PVH kernel for the loader: the test's own build of pvh_hello, or a minimal ELF. */
 	const char *kernel = "build/vmm/guest/pvh_hello.elf";
 	if (access(kernel, R_OK)) {
