@@ -1,8 +1,10 @@
 /*
- * fw_cfg.c: read QEMU's fw_cfg. The signature is checked before anything is trusted,
- * DMA is used when the ID bits offer it (one port write moves a whole item, so kernels
- * and tables cost no guest loops), and its error bit is checked on every transfer.
- * Without DMA, items are read with `rep insb` from the data port.
+ * fw_cfg.c: read QEMU's fw_cfg. A signature is checked before anything is trusted. With
+ * DMA (its own signature, in the DMA address register) every item is read by DMA: one port
+ * write moves a whole item, so kernels and tables cost no guest loops, and under KVM it is
+ * one VM exit where a port read is a selector write, a `rep insb` that KVM emulates and a
+ * trip to the VMM. The error bit is checked on every transfer. Without DMA, items are read
+ * with `rep insb` from the data port.
  */
 #include "board.h"
 #include "error.h"
@@ -11,26 +13,17 @@
 #define FW_CFG_PORT_SEL		0x510	/* 16-bit selector */
 #define FW_CFG_PORT_DATA	0x511	/* 8-bit data */
 #define FW_CFG_PORT_DMA_HI	0x514	/* DMA descriptor address, big-endian high half */
-#define FW_CFG_PORT_DMA_LO	0x518	/* ... low half; writing it starts the transfer */
 
-#define FW_CFG_ID_DMA		0x02	/* ID bit 1: DMA interface present */
 #define FW_CFG_SIG_QEMU		0x554d4551	/* "QEMU" read as a little-endian u32 */
+#define FW_CFG_DMA_SIG_HI	0x51454d55	/* "QEMU" of "QEMU CFG": the DMA address register */
+#define FW_CFG_DMA_SIG_LO	0x20434647	/* " CFG", both halves as big-endian u32 reads */
 
 #define FW_CFG_DMA_CTL_ERROR	0x01
-#define FW_CFG_DMA_CTL_READ	0x02
-#define FW_CFG_DMA_CTL_SELECT	0x08	/* selector in bits 31:16 */
 #define FW_CFG_DMA_SPINS	1000000	/* QEMU completes at once; a VMM may take a little */
 
-#define FW_CFG_PIO_MAX		8	/* items up to this size are read through the port */
 #define FW_CFG_DIR_ENTRY_SIZE	64	/* be32 size, be16 select, u16 reserved, name[56] */
 #define FW_CFG_DIR_NAME		8
 #define FW_CFG_DIR_MAX		((0x90000 - MEM_SCRATCH) / FW_CFG_DIR_ENTRY_SIZE)
-
-struct fw_cfg_dma {
-	uint32_t control;	/* all three fields big-endian */
-	uint32_t length;
-	uint64_t address;
-};
 
 static uint32_t dir_count;
 static struct fw_cfg_file known[FILE_KNOWN];
@@ -50,30 +43,38 @@ static const union {
 #define DW4(a, b, c, d)	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 static const uint8_t *const dir = (const uint8_t *)MEM_SCRATCH;
 
-static void dma_read(uint16_t key, void *dst, uint32_t n)
+/* A transfer that had not finished when the port write returned: wait a bounded time. */
+void fw_cfg_dma_finish(volatile struct fw_cfg_dma *d)
 {
-	volatile struct fw_cfg_dma d;
 	uint32_t spins = FW_CFG_DMA_SPINS;
 	uint32_t ctl;
 
-	d.control = bswap32(((uint32_t)key << 16) | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
-	d.length = bswap32(n);
-	d.address = bswap64((uint32_t)dst);
-	/* The high half is zero from reset and the firmware never sets it (its buffers are
-	 * below 4 GiB); QEMU also clears it after each transfer. One port write, one exit. */
-	outl(FW_CFG_PORT_DMA_LO, bswap32((uint32_t)&d));
-	while ((ctl = bswap32(d.control)) & ~FW_CFG_DMA_CTL_ERROR && --spins)
+	while ((ctl = bswap32(d->control)) & ~FW_CFG_DMA_CTL_ERROR && --spins)
 		;
 	if (ctl)
 		fail(ERR_FWCFG_DMA, "fw_cfg DMA transfer reported an error or never finished");
+}
+
+/* The high half of the DMA address is zero from reset and after every transfer (the spec),
+ * and the firmware never sets it: one port write, one exit. */
+static void dma_read(uint16_t key, void *dst, uint32_t n)
+{
+	volatile struct fw_cfg_dma d;
+
+	d.control = bswap32(((uint32_t)key << 16) | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
+	d.length = bswap32(n);
+	d.address_hi = 0;
+	d.address_lo = bswap32((uint32_t)dst);
+	outl(FW_CFG_PORT_DMA_LO, bswap32((uint32_t)&d));
+	if (d.control)
+		fw_cfg_dma_finish(&d);
 }
 
 void fw_cfg_read(uint16_t key, void *dst, uint32_t n)
 {
 	if (!n)
 		return;
-	/* a DMA descriptor costs more guest instructions than `rep insb` of a scalar */
-	if (board.dma && n > FW_CFG_PIO_MAX) {
+	if (board.dma) {
 		dma_read(key, dst, n);
 		return;
 	}
@@ -81,11 +82,12 @@ void fw_cfg_read(uint16_t key, void *dst, uint32_t n)
 	insb(FW_CFG_PORT_DATA, dst, n);
 }
 
-uint32_t fw_cfg_read32(uint16_t key)
+uint32_t fw_cfg_read32_pio(uint16_t key)
 {
 	uint32_t v = 0;
 
-	fw_cfg_read(key, &v, 4);
+	outw(FW_CFG_PORT_SEL, key);
+	insb(FW_CFG_PORT_DATA, &v, 4);
 	return v;
 }
 
@@ -158,16 +160,29 @@ static void find_known_files(void)
 	}
 }
 
+/*
+ * Reading the DMA address register gives "QEMU CFG" when the DMA interface is there (the
+ * fw_cfg spec), which also proves the device: two plain port reads. Otherwise the
+ * signature item and the ID are read through the data port, and DMA is used only if
+ * the ID offers it as well.
+ */
+static int dma_signature(void)
+{
+	return bswap32(inl(FW_CFG_PORT_DMA_HI)) == FW_CFG_DMA_SIG_HI &&
+	       bswap32(inl(FW_CFG_PORT_DMA_LO)) == FW_CFG_DMA_SIG_LO;
+}
+
 void fw_cfg_init(struct board *b)
 {
 	uint32_t sig = 0;
 
-	/* The signature and ID are read through the data port: DMA is not known yet. */
-	outw(FW_CFG_PORT_SEL, FW_CFG_SIGNATURE);
-	insb(FW_CFG_PORT_DATA, &sig, 4);
-	if (sig != FW_CFG_SIG_QEMU)
-		fail(ERR_FWCFG_SIGNATURE, "fw_cfg signature is not QEMU");
-	b->dma = !!(fw_cfg_read32(FW_CFG_ID) & FW_CFG_ID_DMA);
+	b->dma = dma_signature();
+	if (!b->dma) {
+		outw(FW_CFG_PORT_SEL, FW_CFG_SIGNATURE);
+		insb(FW_CFG_PORT_DATA, &sig, 4);
+		if (sig != FW_CFG_SIG_QEMU)
+			fail(ERR_FWCFG_SIGNATURE, "fw_cfg signature is not QEMU");
+	}
 
 	b->cpus = fw_cfg_read32(FW_CFG_NB_CPUS) & 0xffff;
 	b->irq0_override = fw_cfg_read32(FW_CFG_IRQ0_OVERRIDE);
