@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -16,22 +17,32 @@
 
 static int memory_slots;
 
-void kvm_create_vm(struct vm *vm)
+const char *kvm_create_vm(struct vm *vm)
 {
+	static char why[256];
 	vm->kvm_fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0)
-		die("could not access KVM kernel module: %s: %s", KVM_DEVICE, strerror(errno));
+	if (vm->kvm_fd < 0) {
+		snprintf(why, sizeof(why), "could not access KVM kernel module: %s: %s", KVM_DEVICE,
+			 strerror(errno));
+		return why;
+	}
 	int version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
-	if (version != KVM_API_VERSION)
-		die("%s: KVM API version %d, expected %d", KVM_DEVICE, version, KVM_API_VERSION);
+	if (version != KVM_API_VERSION) {
+		snprintf(why, sizeof(why), "%s: KVM API version %d, expected %d", KVM_DEVICE,
+			 version, KVM_API_VERSION);
+		return why;
+	}
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-	if (vm->vm_fd < 0)
-		die("KVM_CREATE_VM: %s", strerror(errno));
+	if (vm->vm_fd < 0) {
+		snprintf(why, sizeof(why), "KVM_CREATE_VM: %s", strerror(errno));
+		return why;
+	}
 	/* Intel without unrestricted guest needs these below 4 GiB (QEMU reserves the same
 	 * 16 KiB in the e820); other KVMs may refuse them, which does no harm. */
 	uint64_t identity = MACHINE_IDENTITY_MAP;
 	(void)ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
 	(void)ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)MACHINE_TSS_ADDR);
+	return NULL;
 }
 
 void kvm_enable_split_irqchip(struct vm *vm)

@@ -9,7 +9,8 @@ struct vm;
 #define KVM_DEVICE        "/dev/kvm"
 #define KVM_SPLIT_ROUTES  24	/* IOAPIC pins whose EOIs KVM reports (KVM_EXIT_IOAPIC_EOI) */
 
-void kvm_create_vm(struct vm *vm);
+/* Opens /dev/kvm and makes the VM: NULL, or what went wrong (the caller reports it). */
+const char *kvm_create_vm(struct vm *vm);
 /* Split irqchip: LAPICs in the kernel, PIC/PIT/IOAPIC in mvm. Must precede the vCPUs. */
 void kvm_enable_split_irqchip(struct vm *vm);
 void kvm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size, void *host);

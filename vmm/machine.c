@@ -148,7 +148,7 @@ uint8_t *machine_map_guest_ram(uint64_t size)
 	return p;
 }
 
-void machine_map_memory(struct vm *vm)
+void machine_map_ram(struct vm *vm)
 {
 	uint64_t ram = vm->opt->ram_size;
 	vm->ram_size = ram;
@@ -172,6 +172,10 @@ void machine_map_memory(struct vm *vm)
 	if (vm->ram_above_4g)
 		guest_mem_add(&vm->mem, MACHINE_HIGH_RAM_BASE, vm->ram_above_4g,
 			      vm->ram + vm->ram_below_4g);
+}
+
+void machine_map_memory(struct vm *vm)
+{
 	for (int i = 0; i < vm->mem.n; i++)
 		kvm_add_memory(vm, vm->mem.r[i].gpa, vm->mem.r[i].size, vm->mem.r[i].host);
 }

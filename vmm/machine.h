@@ -52,6 +52,9 @@ struct vm {
 /* machine.c */
 void machine_check_files(struct vm *vm);
 void machine_resolve_toggles(struct vm *vm);
+/* Guest RAM and the map a firmware sees, in mvm's memory; then, once the VM exists, the
+ * same regions as KVM memory slots. */
+void machine_map_ram(struct vm *vm);
 void machine_map_memory(struct vm *vm);
 /* size bytes of guest RAM at a 2 MiB boundary, the first 2 MiB without huge pages. */
 uint8_t *machine_map_guest_ram(uint64_t size);

@@ -257,9 +257,10 @@ static bool is_virtio(enum device_kind k)
 
 /* microvm's eight transports: devices fill them from the highest slot down in command-line
  * order; empty slots still answer with magic, version and device ID 0, as in QEMU. */
+static struct virtio_dev slots[MACHINE_VIRTIO_SLOTS];
+
 static void virtio_mmio_create(struct vm *vm)
 {
-	static struct virtio_dev slots[MACHINE_VIRTIO_SLOTS];
 	for (int i = 0; i < vm->opt->ndevices; i++) {
 		const struct device_opt *o = &vm->opt->devices[i];
 		if (!is_virtio(o->kind))
@@ -280,8 +281,6 @@ static void virtio_mmio_create(struct vm *vm)
 			die("-device: virtio device kind %d is not built in", o->kind);
 		t->create(vm, o, i, d);
 		virtio_init(d, &vm->mem, vm->opt->virtio_legacy, irq);
-		attach_ioeventfds(vm, d, base);
-		irqfd_attach(vm, irq);	/* else the line goes through the user-space IOAPIC */
 		char entry[64];
 		snprintf(entry, sizeof(entry), "virtio_mmio.device=512@0x%llx:%u",
 			 (unsigned long long)base, irq);
@@ -295,4 +294,16 @@ static void virtio_mmio_create(struct vm *vm)
 						    virtio_mmio_write, &slots[slot] });
 	}
 }
-DEVICE_MODULE(virtio_mmio, DEVICE_LEVEL_VIRTIO, virtio_mmio_create);
+/* Once the VM exists: queue notifications through ioeventfds and the slot's interrupt
+ * through an irqfd where KVM offers them. */
+static void virtio_mmio_connect(struct vm *vm)
+{
+	for (int slot = 0; slot < MACHINE_VIRTIO_SLOTS; slot++) {
+		if (!slots[slot].ops)
+			continue;
+		attach_ioeventfds(vm, &slots[slot], MACHINE_VIRTIO_BASE + slot * MACHINE_VIRTIO_SIZE);
+		/* else the line goes through the user-space IOAPIC */
+		irqfd_attach(vm, MACHINE_VIRTIO_IRQ0 + (unsigned)slot);
+	}
+}
+DEVICE_MODULE_KVM(virtio_mmio, DEVICE_LEVEL_VIRTIO, virtio_mmio_create, virtio_mmio_connect);
