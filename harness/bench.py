@@ -157,7 +157,7 @@ COST_FIGURES = ("spawn_to_firmware_ms", "mvm_exec_to_first_run_ms", "spawn_to_ex
 # mvm's spawn to exit, stage by stage (figures.py): (figure, column heading).
 MVM_STAGES = (("mvm_spawn_to_exec_ms", "spawn to exec"),
               ("mvm_exec_to_first_run_ms", "exec to first KVM_RUN"),
-              ("mvm_create_vm_ms", "of which KVM_CREATE_VM"),
+              ("mvm_create_vm_ms", "KVM_CREATE_VM (start-up steps run alongside)"),
               ("mvm_guest_ms", "first KVM_RUN to exit (guest)"),
               ("mvm_exit_to_reaped_ms", "exit to reaped (tear-down)"))
 # Kept from the BENCHMARKS.md that make bench overwrites: the hand-written reading of a run.
