@@ -124,6 +124,9 @@ def l1_mem_mb(initrd):
     return max(L1_MEM_MB, 2 * archive_mb + 768)
 
 
+L1_APPEND_ENV = "MICRORIG_L1_APPEND"
+
+
 def l1_argv(kernel, initrd, console_log):
     # tsc=reliable: TCG's TSC is the host's, but the clocksource watchdog compares it with
     # jiffies that lag under load and marks it unstable; L1 then times jobs in 4 ms jiffies
@@ -138,6 +141,9 @@ def l1_argv(kernel, initrd, console_log):
     khz = _host_tsc_khz()
     if khz:
         cmdline.append("tsc_early_khz=%d" % khz)
+    # For experiments on the sandbox's own kernel (guest/l1/README.md); the harness never
+    # sets it, and results measured with it say so.
+    cmdline += os.environ.get(L1_APPEND_ENV, "").split()
     # -la57: with 5-level paging every TCG page walk (L1's and the nested one) is longer.
     return [QEMU, "-M", "microvm", "-accel", "tcg", "-cpu", "max,-la57",
             "-smp", str(L1_SMP), "-m", "%dM" % l1_mem_mb(initrd),

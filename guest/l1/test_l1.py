@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))   # the repository ro
 import batch  # noqa: E402
 import cpio  # noqa: E402
 import l1build  # noqa: E402
+from harness import nested  # noqa: E402
 
 
 @pytest.fixture
@@ -211,3 +212,18 @@ def test_a_job_running_when_l1_hangs_runs_again_in_a_fresh_l1(monkeypatch):
     assert res[1].rerun and res[2].rerun
     assert any("first L1 failed during this job" in t for t in res[1].stderr)
     assert not any("first L1 failed" in t for t in res[2].stderr), "c never began"
+
+
+def test_l1_kernel_parameters_for_experiments_come_only_from_the_environment(monkeypatch,
+                                                                           tmp_path):
+    initrd = tmp_path / "initrd"
+    initrd.write_bytes(b"\0" * 4096)
+    monkeypatch.delenv(nested.L1_APPEND_ENV, raising=False)
+    argv = nested.l1_argv("/k", str(initrd), "/log")
+    plain = argv[argv.index("-append") + 1]
+    assert "rcu_expedited" not in plain
+    monkeypatch.setenv(nested.L1_APPEND_ENV, "rcupdate.rcu_expedited=1  foo=2")
+    argv = nested.l1_argv("/k", str(initrd), "/log")
+    tuned = argv[argv.index("-append") + 1]
+    assert tuned.endswith(" rcupdate.rcu_expedited=1 foo=2")
+    assert len(tuned.split()) == len(plain.split()) + 2
