@@ -40,6 +40,19 @@ def test_a_run_that_did_not_exit_as_expected_is_no_figure():
         "1 of 2 runs did not exit as expected"
 
 
+def test_render_gives_nested_linux_with_its_ratios():
+    spread = lambda ms: {"median": ms, "min": ms - 100, "max": ms + 100, "n": 3}
+    lin = {"nested-mvm": spread(4500.0), "nested-qemu-kvm": spread(6000.0),
+           bench.BASELINE_MVM: spread(5000.0)}
+    text = bench.render({}, {}, {}, 3, "make bench", lin_nested=lin)
+    assert "| nested-mvm | 4500 | 4400 | 4600 |" in text
+    assert "- nested-mvm / nested-qemu-kvm, spawn to init: 0.750x" in text
+    assert "- nested-mvm before/after (this build / baseline), spawn to init: 0.900x" in text
+    skipped = bench.render({}, {}, {}, 3, "make bench",
+                           lin_nested={"nested-mvm": "no sandbox", "nested-qemu-kvm": "no sandbox"})
+    assert "| nested-mvm | n/a: no sandbox | | |" in skipped and "spawn to init: n/a" in skipped
+
+
 def test_render_gives_the_before_and_after_of_a_baseline_mvm():
     row = lambda ms: {"spawn_to_firmware_ms": 50.0, "mvm_exec_to_first_run_ms": 30.0,
                       "spawn_to_exit_ms": ms, "peak_rss_kib": 1500}
