@@ -55,27 +55,12 @@ void fw_cfg_dma_finish(volatile struct fw_cfg_dma *d)
 		fail(ERR_FWCFG_DMA, "fw_cfg DMA transfer reported an error or never finished");
 }
 
-/* The high half of the DMA address is zero from reset and after every transfer (the spec),
- * and the firmware never sets it: one port write, one exit. */
-static void dma_read(uint16_t key, void *dst, uint32_t n)
-{
-	volatile struct fw_cfg_dma d;
-
-	d.control = bswap32(((uint32_t)key << 16) | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
-	d.length = bswap32(n);
-	d.address_hi = 0;
-	d.address_lo = bswap32((uint32_t)dst);
-	outl(FW_CFG_PORT_DMA_LO, bswap32((uint32_t)&d));
-	if (d.control)
-		fw_cfg_dma_finish(&d);
-}
-
 void fw_cfg_read(uint16_t key, void *dst, uint32_t n)
 {
 	if (!n)
 		return;
 	if (board.dma) {
-		dma_read(key, dst, n);
+		fw_cfg_dma_read(key, dst, n);
 		return;
 	}
 	outw(FW_CFG_PORT_SEL, key);

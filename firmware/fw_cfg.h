@@ -48,26 +48,37 @@ void fw_cfg_dma_finish(volatile struct fw_cfg_dma *d);	/* waits, fails on the er
 uint32_t fw_cfg_read32_pio(uint16_t key);
 
 /*
- * A 32-bit item. Inline, so that with a constant key the descriptor is stores of
- * constants: as few guest instructions as the port read (selector, `rep insb`) it
- * replaces, and one VM exit instead of three under KVM (fw_cfg.c).
+ * One DMA read: select key, copy n bytes to dst. The high half of the DMA address is zero
+ * from reset and after every transfer (the spec), and the firmware never sets it: one port
+ * write, one VM exit. Inline, so that with a constant key and size the descriptor is
+ * stores of constants.
  */
-static inline __attribute__((always_inline)) uint32_t fw_cfg_read32(uint16_t key)
+static inline __attribute__((always_inline)) void
+fw_cfg_dma_read(uint16_t key, volatile void *dst, uint32_t n)
 {
 	volatile struct fw_cfg_dma d;
+
+	d.control = bswap32((uint32_t)key << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
+	d.length = bswap32(n);
+	d.address_hi = 0;
+	d.address_lo = bswap32((uint32_t)dst);
+	outl(FW_CFG_PORT_DMA_LO, bswap32((uint32_t)&d));
+	if (d.control)		/* QEMU and mvm finish during the write; anything else waits */
+		fw_cfg_dma_finish(&d);
+}
+
+/* A 32-bit item: as few guest instructions as the port read (selector, `rep insb`) it
+ * replaces, and one VM exit instead of three under KVM (fw_cfg.c). */
+static inline __attribute__((always_inline)) uint32_t fw_cfg_read32(uint16_t key)
+{
 	volatile uint32_t v = 0;
 
 	if (!board.dma)
 		return fw_cfg_read32_pio(key);
-	d.control = bswap32((uint32_t)key << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
-	d.length = bswap32(4);
-	d.address_hi = 0;
-	d.address_lo = bswap32((uint32_t)&v);
-	outl(FW_CFG_PORT_DMA_LO, bswap32((uint32_t)&d));
-	if (d.control)		/* QEMU and mvm finish during the write; anything else waits */
-		fw_cfg_dma_finish(&d);
+	fw_cfg_dma_read(key, &v, 4);
 	return v;
 }
+
 /* The files every boot looks for, found in one pass over the directory by fw_cfg_init(). */
 enum fw_cfg_known {
 	FILE_E820,		/* etc/e820: QEMU's memory map */
