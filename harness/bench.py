@@ -109,6 +109,18 @@ def _cost_figures(variant, result):
     return figures.of(result) if ended else None
 
 
+def _interleaved(items, runs, case_of):
+    """[(item, result)]: runs rounds of every item's case in one L1 boot, after a discarded
+    warm-up round (the first VM an L1 creates pays for its KVM's cold start, and whichever
+    engine ran first would carry it). Every other round runs in reverse order: a run right
+    after another mvm run shares L1's only CPU with the kernel still tearing that VM down,
+    which would otherwise fall on the same row every time."""
+    rounds = [list(items) if r % 2 == 0 else list(reversed(items)) for r in range(runs + 1)]
+    order = [item for rnd in rounds for item in rnd]
+    results = runner.run_nested([case_of(item) for item in order])
+    return list(zip(order, results))[len(items):]
+
+
 def engine_costs(runs, baseline_mvm=None):
     """{(variant key, engine): {figure: median} or a skip reason}.
 
@@ -133,19 +145,9 @@ def engine_costs(runs, baseline_mvm=None):
                 got = [_cost_figures(variant, runner.run(case)) for _ in range(runs)]
                 rows[variant[0], engine] = _medians(got)
     if nested:
-        # One L1 boot for every round: a round of warm-up first (discarded), because the
-        # first VM an L1 creates pays for its KVM's cold start, and whichever engine ran
-        # first would carry it; then the rounds, engines interleaved. Every other round runs
-        # in reverse order: a run right after another mvm run shares L1's only CPU with the
-        # kernel still tearing that VM down, which would otherwise fall on the same row
-        # every time.
-        rounds = [list(nested) if r % 2 == 0 else list(reversed(nested))
-                  for r in range(runs + 1)]
-        order = [pair for rnd in rounds for pair in rnd]
-        results = runner.run_nested([c for _, c in order])[len(nested):]
         label = lambda c: BASELINE_MVM if c.vmm else c.engine
         got = {(v[0], label(c)): [] for v, c in nested}
-        for (variant, case), result in zip(order[len(nested):], results):
+        for (variant, case), result in _interleaved(nested, runs, lambda pair: pair[1]):
             got[variant[0], label(case)].append(_cost_figures(variant, result))
         for key, figs in got.items():
             rows[key] = _medians(figs)
@@ -202,7 +204,7 @@ def _spread(times):
 def linux_nested_latency(runs, baseline_mvm=None):
     """{engine label: spawn to init spread, or a skip reason}: the project's Linux through
     microrig (bzImage) under real KVM in the sandbox, mvm and QEMU KVM interleaved in one
-    L1 boot after a discarded warm-up round, as engine_costs does."""
+    L1 boot (_interleaved)."""
     cases = []
     for engine in NESTED_LINUX_ENGINES:
         case = Case(engine, "microrig", Payload("linux", "bz"), DEFAULT_TOGGLES)
@@ -213,11 +215,8 @@ def linux_nested_latency(runs, baseline_mvm=None):
         if baseline_mvm and engine == "nested-mvm":
             cases.append(Case(engine, "microrig", Payload("linux", "bz"), DEFAULT_TOGGLES,
                               vmm=baseline_mvm))
-    rounds = [list(cases) if r % 2 == 0 else list(reversed(cases)) for r in range(runs + 1)]
-    order = [c for rnd in rounds for c in rnd]
-    results = runner.run_nested(order)[len(cases):]
     got = {BASELINE_MVM if c.vmm else c.engine: [] for c in cases}
-    for case, result in zip(order[len(cases):], results):
+    for case, result in _interleaved(cases, runs, lambda c: c):
         t = figures.of(result).get("spawn_to_init_ms")
         if t is not None:
             got[BASELINE_MVM if case.vmm else case.engine].append(t)
@@ -228,6 +227,12 @@ def ratio(a, b):
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b:
         return f"{a / b:.3f}x"
     return "n/a"
+
+
+def _spread_rows(rows):
+    """Table rows of {label: median/min/max, or why there is none}."""
+    return [f"| {key} | {v['median']:.0f} | {v['min']:.0f} | {v['max']:.0f} |"
+            if isinstance(v, dict) else f"| {key} | n/a: {v} | | |" for key, v in rows.items()]
 
 
 def render(fw, eng, lin, runs, command, baseline_note="", lin_nested=None):
@@ -295,23 +300,14 @@ def render(fw, eng, lin, runs, command, baseline_note="", lin_nested=None):
     lines += ["", "## Linux: spawn to init under QEMU TCG", "",
               "All toggles on, host clock, spawn to `init: start`.", "",
               "| firmware/format | median ms | min | max |", "| --- | --- | --- | --- |"]
-    for key, v in lin.items():
-        if isinstance(v, dict):
-            lines.append(f"| {key} | {v['median']:.0f} | {v['min']:.0f} | {v['max']:.0f} |")
-        else:
-            lines.append(f"| {key} | n/a: {v} | | |")
+    lines += _spread_rows(lin)
     if lin_nested:
         lines += ["", "## Linux: spawn to init under KVM, nested", "",
                   "The project's Linux through microrig (bzImage), all toggles on, in the"
                   " sandbox (L1's clock; ratios only), engines interleaved in one L1 boot.", "",
                   "| engine | median ms | min | max |", "| --- | --- | --- | --- |"]
-        for key, v in lin_nested.items():
-            if isinstance(v, dict):
-                lines.append(f"| {key} | {v['median']:.0f} | {v['min']:.0f} | {v['max']:.0f} |")
-            else:
-                lines.append(f"| {key} | n/a: {v} | | |")
-        med = lambda k: (lin_nested.get(k) or {}).get("median") if isinstance(
-            lin_nested.get(k), dict) else None
+        lines += _spread_rows(lin_nested)
+        med = lambda k: lin_nested[k]["median"] if isinstance(lin_nested.get(k), dict) else None
         lines += ["", "- nested-mvm / nested-qemu-kvm, spawn to init: "
                   f"{ratio(med('nested-mvm'), med('nested-qemu-kvm'))}"]
         if BASELINE_MVM in lin_nested:
