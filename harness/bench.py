@@ -17,7 +17,7 @@ import time
 
 from . import figures, runner
 from .cases import DEFAULT_TOGGLES, Case
-from .paths import ROOT
+from .paths import BUILD, ROOT
 from .payloads import Payload
 
 ICOUNT = ("-icount", "shift=0,align=off,sleep=off")
@@ -100,9 +100,23 @@ EXIT_STATUS_AT_ENTRY = (0x10 << 1) | 1
 EXIT_STATUS_PASSED = 1
 
 
+# The host's share of any VMM's spawn to exit (harness/tools/kvm_floor.c: create a one-page
+# VM, run three instructions, exit), measured beside the engines it is the floor of, the
+# same way (on the host, or in the sandbox interleaved with them), for the `entry` boot.
+FLOOR_ROWS = {"mvm": "kvm-floor", "nested-mvm": "nested kvm-floor"}
+
+
+def _floor_command(engine):
+    nested = engine.startswith("nested-")
+    binary = BUILD / ("kvm-floor.static" if nested else "kvm-floor")
+    return runner.Command(FLOOR_ROWS[engine], [str(binary)], nested=nested)
+
+
 def _cost_figures(variant, result):
     """The figures of one run, or None when the run did not end as the variant must."""
-    if variant[0] == "entry":
+    if variant is None:			# kvm-floor: exit status 0 when its guest ran
+        ended = result.status == 0
+    elif variant[0] == "entry":
         ended = result.status == EXIT_STATUS_AT_ENTRY
     else:
         ended = result.status == EXIT_STATUS_PASSED and result.report.first("probe", "done")
@@ -135,20 +149,31 @@ def engine_costs(runs, baseline_mvm=None):
         for engine in ENGINE_COST_ENGINES:
             case = _variant_case(engine, variant)
             why = case.skip_reason()
+            floor = engine in FLOOR_ROWS and variant[0] == "entry"
             if why:
                 rows[variant[0], engine] = why
+                if floor:
+                    rows[variant[0], FLOOR_ROWS[engine]] = why
             elif case.engine_def.nested:
                 nested.append((variant, case))
                 if baseline_mvm and engine == "nested-mvm":
                     nested.append((variant, _variant_case(engine, variant, baseline_mvm)))
+                if floor:
+                    nested.append((None, _floor_command(engine)))
             else:
                 got = [_cost_figures(variant, runner.run(case)) for _ in range(runs)]
                 rows[variant[0], engine] = _medians(got)
+                if floor:
+                    got = [_cost_figures(None, runner.run_command(_floor_command(engine)))
+                           for _ in range(runs)]
+                    rows[variant[0], FLOOR_ROWS[engine]] = _medians(got)
     if nested:
-        label = lambda c: BASELINE_MVM if c.vmm else c.engine
-        got = {(v[0], label(c)): [] for v, c in nested}
+        label = lambda c: (c.id if isinstance(c, runner.Command)
+                           else BASELINE_MVM if c.vmm else c.engine)
+        key = lambda v: v[0] if v else "entry"
+        got = {(key(v), label(c)): [] for v, c in nested}
         for (variant, case), result in _interleaved(nested, runs, lambda pair: pair[1]):
-            got[variant[0], label(case)].append(_cost_figures(variant, result))
+            got[key(variant), label(case)].append(_cost_figures(variant, result))
         for key, figs in got.items():
             rows[key] = _medians(figs)
     return rows
@@ -258,7 +283,10 @@ def render(fw, eng, lin, runs, command, baseline_note="", lin_nested=None):
               "", "256 MiB, all toggles on. Direct engines: host clock. Nested engines: L1's"
               " clock inside the sandbox (TCG-emulated SVM: compare them with each other"
               " only). First output = microrig's first debugcon line, a few dozen"
-              " instructions after reset (the quiet firmware prints none). What boots:", ""]
+              " instructions after reset (the quiet firmware prints none). `kvm-floor`"
+              " rows: a program that only creates a one-page VM, runs three instructions and"
+              " exits (harness/tools/kvm_floor.c), the host's share of any VMM's spawn to"
+              " exit, run beside the engines. What boots:", ""]
     lines += [f"- `{key}`: {desc}" for key, desc, _, _ in ENGINE_VARIANTS]
     lines += ["", "| boot | engine | spawn to first output (ms) | mvm exec to first KVM_RUN (ms)"
               " | spawn to exit (ms) | peak RSS (KiB) |", "| --- | --- | --- | --- | --- | --- |"]
@@ -284,6 +312,14 @@ def render(fw, eng, lin, runs, command, baseline_note="", lin_nested=None):
             if key == "probe":
                 lines.append(f"- `{key}`: {mvm} / {qemu}, spawn to first output: "
                              f"{ratio(m['spawn_to_firmware_ms'], q['spawn_to_firmware_ms'])}")
+            f = eng.get((key, FLOOR_ROWS[mvm]))
+            if key == "entry" and isinstance(f, dict):
+                above = lambda v: v["spawn_to_exit_ms"] - f["spawn_to_exit_ms"]
+                lines.append(f"- `{key}`: above the host's floor ({FLOOR_ROWS[mvm]}, "
+                             f"{f['spawn_to_exit_ms']:.1f} ms = "
+                             f"{ratio(f['spawn_to_exit_ms'], q['spawn_to_exit_ms'])} of {qemu}): "
+                             f"{mvm} {above(m):.1f} ms, {qemu} {above(q):.1f} ms: "
+                             f"{ratio(above(m), above(q))}")
     lines += ["", "mvm's spawn to exit, stage by stage (ms, medians; `docs/protocol.md` names"
               " the stamps; the start and the end are the runner's clock, the same as mvm's):",
               "", "| boot | engine | " + " | ".join(h for _, h in MVM_STAGES) + " |",

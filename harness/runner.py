@@ -184,7 +184,36 @@ def initrd_for(case, workdir):
 
 
 def timeout_for(case):
+    if isinstance(case, Command):
+        return case.timeout_s
     return TIMEOUT_S[case.payload.kind] * case.engine_def.timeout_scale
+
+
+@dataclass
+class Command:
+    """A program timed as an engine is, with no case behind it (make bench's kvm-floor):
+    its own argv, run on the host or, when nested, in the sandbox beside nested cases
+    (run_nested takes it in their list)."""
+    id: str
+    argv: list
+    nested: bool = False
+    timeout_s: float = 30.0
+
+
+def run_command(cmd):
+    """Run a Command once and return its Result, timed as run() times an engine."""
+    if cmd.nested:
+        return run_nested([cmd])[0]
+    with tempfile.TemporaryDirectory(prefix="microrig-") as tmp:
+        fifo = Path(tmp) / "debugcon"        # nothing writes it; the collector reads one
+        os.mkfifo(fifo)
+        dbg_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        keep_fd = os.open(fifo, os.O_WRONLY)
+        try:
+            return _spawn_and_collect(cmd, list(cmd.argv), dbg_fd, cmd.timeout_s)
+        finally:
+            os.close(keep_fd)
+            os.close(dbg_fd)
 
 
 def run(case, timeout=None, binary=None, extra_args=()):
@@ -277,7 +306,8 @@ def run_nested(cases, timeout=None, on_result=None):
     """Boot cases inside one L1 sandbox boot (guest/l1/README.md); [Result], in order.
     (A list, not a map by id: bad-input variants share their case's id.)
 
-    The inner command line is the one build_command makes for the host; the sandbox maps
+    The inner command line is the one build_command makes for the host (a Command's own
+    argv for a Command among the cases); the sandbox maps
     its files into L1 and brings the debugcon file back. Times are L1's clock from the
     inner spawn: good for correctness and same-run ratios, not for absolute latency.
     """
@@ -287,7 +317,7 @@ def run_nested(cases, timeout=None, on_result=None):
         for i, case in enumerate(cases):
             workdir = Path(tmp) / str(i)
             workdir.mkdir()
-            argv = build_command(case, workdir)
+            argv = list(case.argv) if isinstance(case, Command) else build_command(case, workdir)
             jobs.append(nested.Job(f"{i}-{case.id}", argv, timeout or timeout_for(case)))
         done = nested.run_batch(jobs, on_result=on_result)
         return [_from_nested(case, job.argv, res) for case, job, res in zip(cases, jobs, done)]

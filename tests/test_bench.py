@@ -40,6 +40,56 @@ def test_a_run_that_did_not_exit_as_expected_is_no_figure():
         "1 of 2 runs did not exit as expected"
 
 
+def test_render_sets_each_engine_against_the_hosts_kvm_floor():
+    row = lambda ms: {"spawn_to_firmware_ms": None, "mvm_exec_to_first_run_ms": None,
+                      "spawn_to_exit_ms": ms, "peak_rss_kib": 1500}
+    eng = {("entry", "nested-qemu-kvm"): row(600.0), ("entry", "nested-mvm"): row(75.0),
+           ("entry", "nested kvm-floor"): row(60.0)}
+    text = bench.render({}, eng, {}, 3, "make bench")
+    assert "| entry | nested kvm-floor | n/a | n/a | 60.0 | 1500 |" in text
+    assert ("- `entry`: above the host's floor (nested kvm-floor, 60.0 ms = 0.100x of"
+            " nested-qemu-kvm): nested-mvm 15.0 ms, nested-qemu-kvm 540.0 ms: 0.028x") in text
+    without = bench.render({}, {**eng, ("entry", "nested kvm-floor"): "no sandbox"}, {}, 3,
+                           "make bench")
+    assert "above the host's floor" not in without, "a floor that did not run is no floor"
+
+
+def test_the_kvm_floor_runs_interleaved_with_the_nested_engines(monkeypatch):
+    ran = []
+
+    def fake_run_nested(items):
+        ran.extend(items)
+        return [runner.Result(i.id, [], 0 if isinstance(i, runner.Command)
+                              else bench.EXIT_STATUS_AT_ENTRY if "entry" in str(i.extra_append)
+                              else bench.EXIT_STATUS_PASSED, False, "", 50_000_000,
+                              None, None, None, Report([]), 700) for i in items]
+    monkeypatch.setattr(runner, "run_nested", fake_run_nested)
+    monkeypatch.setattr(bench, "ENGINE_COST_ENGINES", ("nested-qemu-kvm", "nested-mvm"))
+    monkeypatch.setattr(bench, "ENGINE_VARIANTS", bench.ENGINE_VARIANTS[:1])
+    if bench._variant_case("nested-mvm", bench.ENGINE_VARIANTS[0]).skip_reason():
+        pytest.skip("the nested engines are not available here")
+    rows = bench.engine_costs(2)
+    floors = [i for i in ran if isinstance(i, runner.Command)]
+    assert len(floors) == 3, "one floor run per round, the warm-up round included"
+    assert floors[0].nested and floors[0].argv[0].endswith("kvm-floor.static")
+    assert rows["entry", "nested kvm-floor"]["spawn_to_exit_ms"] == 50.0
+
+
+def test_kvm_floor_says_which_step_failed_or_runs_its_guest():
+    floor = bench.BUILD / "kvm-floor"
+    if not floor.exists():
+        pytest.fail("build/kvm-floor is not built (make all builds it)")
+    import subprocess
+    bad = subprocess.run([str(floor), "x"], capture_output=True, text=True, timeout=10)
+    assert bad.returncode == 64 and "usage: kvm-floor" in bad.stderr, "arguments are refused"
+    out = subprocess.run([str(floor)], capture_output=True, text=True, timeout=30)
+    if out.returncode == 0:
+        assert "kvm-floor: guest wrote 0x2a to port 0xf4" in out.stdout
+    else:
+        assert out.returncode == 2 and out.stderr.startswith("kvm-floor: "), \
+            f"status {out.returncode}, stderr {out.stderr!r}: a failure must name its step"
+
+
 def test_render_gives_nested_linux_with_its_ratios():
     spread = lambda ms: {"median": ms, "min": ms - 100, "max": ms + 100, "n": 3}
     lin = {"nested-mvm": spread(4500.0), "nested-qemu-kvm": spread(6000.0),

@@ -1,7 +1,7 @@
 """mvm under real KVM, inside the L1 sandbox (harness/nested.py, guest/l1/README.md): ROMs
 that exercise interrupts, a hostile ROM, a triple fault, stage times and peak RSS, the
-exits a quiet boot costs (coalesced index and selector writes), and the device suite with
-virtio interrupts through KVM_IRQFD (vmm/irqfd.c). One L1
+exits a quiet boot costs (coalesced index and selector writes), the device suite with
+virtio interrupts through KVM_IRQFD (vmm/irqfd.c), and make bench's kvm-floor. One L1
 boot runs every case in sequence; each case is one pytest id (`mvm-nested-<case>`).
 Skipped, with the reason, where the sandbox cannot run."""
 import pathlib
@@ -189,6 +189,10 @@ def cases(tf_rom, workdir=None):
          check_quiet_exits),
         ("quiet-microrig-exits-no-isa", 60,
          quiet_entry_argv(workdir, NO_ISA) if workdir else [], check_quiet_exits_no_isa),
+        # make bench's reference (harness/tools/kvm_floor.c): its guest must really run.
+        ("kvm-floor", 30, [str(BUILD / "kvm-floor.static")],
+         lambda rc, out, rss: None if rc == 0 and "kvm-floor: guest wrote 0x2a to port 0xf4"
+         in out else f"rc={rc}: the floor's one-page guest did not reach its OUT"),
     ]
     return c
 
@@ -201,8 +205,8 @@ def nested_results(tmp_path_factory):
     ok, why = nested.available()
     if not ok:
         pytest.skip(f"nested sandbox: {why}")
-    needed = [BUILD / "mvm.static", GUEST / "irq.rom", GUEST / "hostile.rom",
-              GUEST / "pvh_hello.elf", PROBE, MICRORIG]
+    needed = [BUILD / "mvm.static", BUILD / "kvm-floor.static", GUEST / "irq.rom",
+              GUEST / "hostile.rom", GUEST / "pvh_hello.elf", PROBE, MICRORIG]
     missing = [str(p) for p in needed if not p.exists()]
     if missing:
         pytest.fail(f"not built (make all should have built them): {', '.join(missing)}")
