@@ -188,6 +188,12 @@ def main(argv=None):
     g = sub.add_parser("merge", help="merge shards' matrix.json files into one report")
     g.add_argument("files", nargs="+")
     g.add_argument("--out", type=_path, default=RESULTS)
+    k = sub.add_parser("ktrace", help="boot one nested case under L1's scheduler tracing and"
+                       " say which kernel waits its time went to")
+    k.add_argument("case", help="a nested-* case id, or kvm-floor (make bench's floor)")
+    k.add_argument("--events", default=None,
+                   help="more tracepoints to record, \"SYSTEM:EVENT ...\" (for --raw)")
+    k.add_argument("--raw", type=_path, default=None, help="write the whole trace here")
     b = sub.add_parser("bench", help="measure latency side by side; write BENCHMARKS.md")
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--no-write", action="store_true", help="print only")
@@ -200,7 +206,33 @@ def main(argv=None):
                    help="a sentence for BENCHMARKS.md saying what the baselines are")
     args = ap.parse_args(argv)
     return {"run": cmd_run, "list": cmd_list, "matrix": cmd_matrix,
-            "merge": cmd_merge, "bench": cmd_bench}[args.cmd](args)
+            "merge": cmd_merge, "bench": cmd_bench, "ktrace": cmd_ktrace}[args.cmd](args)
+
+
+def cmd_ktrace(args):
+    from . import ktrace, nested
+    if args.case == "kvm-floor":
+        item, title = "kvm-floor", "kvm-floor"
+    else:
+        item = parse_case_id(args.case)
+        title = item.id
+        if not item.engine_def.nested:
+            print(f"ktrace: {item.id}: ktrace runs in the nested sandbox; use a nested-* engine",
+                  file=sys.stderr)
+            return 2
+        why = item.skip_reason()
+        if why:
+            print(f"skip {item.id}: {why}")
+            return 0
+    ok, why = nested.available()
+    if not ok:
+        print(f"skip {title}: nested sandbox: {why}")
+        return 0
+    result, summary = ktrace.trace(item, args.events)
+    if args.raw:
+        args.raw.write_text("\n".join(t for _, t in result.stderr.lines) + "\n")
+    print(ktrace.render(title, result, summary))
+    return 0 if summary.pid is not None else 1
 
 
 def cmd_bench(args):

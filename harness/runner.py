@@ -302,14 +302,15 @@ def _reap(proc, grace_s=5.0):
     return proc.returncode, usage.ru_maxrss
 
 
-def run_nested(cases, timeout=None, on_result=None):
+def run_nested(cases, timeout=None, on_result=None, wrap=None):
     """Boot cases inside one L1 sandbox boot (guest/l1/README.md); [Result], in order.
     (A list, not a map by id: bad-input variants share their case's id.)
 
     The inner command line is the one build_command makes for the host (a Command's own
-    argv for a Command among the cases); the sandbox maps
-    its files into L1 and brings the debugcon file back. Times are L1's clock from the
-    inner spawn: good for correctness and same-run ratios, not for absolute latency.
+    argv for a Command among the cases), run under wrap(argv) when wrap is given (ktrace);
+    the sandbox maps its files into L1 and brings the debugcon file back. Times are L1's
+    clock from the inner spawn: good for correctness and same-run ratios, not for absolute
+    latency.
     """
     from . import nested
     with tempfile.TemporaryDirectory(prefix="microrig-nested-") as tmp:
@@ -318,6 +319,7 @@ def run_nested(cases, timeout=None, on_result=None):
             workdir = Path(tmp) / str(i)
             workdir.mkdir()
             argv = list(case.argv) if isinstance(case, Command) else build_command(case, workdir)
+            argv = wrap(argv) if wrap else argv
             jobs.append(nested.Job(f"{i}-{case.id}", argv, timeout or timeout_for(case)))
         done = nested.run_batch(jobs, on_result=on_result)
         return [_from_nested(case, job.argv, res) for case, job, res in zip(cases, jobs, done)]

@@ -12,8 +12,8 @@ Which arguments are paths: a plain argument containing "/" that names an existin
 where `path=` of a `-chardev file` backend is an output; `file:` after `-serial`,
 `-debugcon` and `-monitor`, an output; and argv[0], the program (QEMU is the copy already
 in the base archive; anything else, such as mvm.static, is copied with the libraries ldd
-names). A wrapper program (tapns: a tap of the job's own, harness/tools/tapns.c) runs the
-program after its `--`, which is mapped like argv[0]; its `--capture FILE` is an output.
+names). A wrapper program (WRAPPERS: tapns, ktrace) runs the program after its `--`, which
+is mapped like argv[0] and may be a wrapper itself; tapns's `--capture FILE` is an output.
 """
 
 import os
@@ -27,7 +27,9 @@ QEMU_INNER = "/usr/bin/qemu-system-x86_64"
 OUTPUT_PREFIX_OPTIONS = ("-serial", "-debugcon", "-monitor")   # take "file:<path>" outputs
 FILE_OPTIONS = ("-kernel", "-initrd", "-bios", "-pflash", "-dtb")  # a path even without "/"
 COMMA_PATH_KEYS = ("file", "path")
-WRAPPERS = ("tapns", "tapns.static")       # run the program named after their "--"
+# Programs that run the program named after their "--": tapns (a tap of the job's own) and
+# ktrace (the job under the kernel's scheduler tracing, harness/tools/ktrace.c).
+WRAPPERS = ("tapns", "tapns.static", "ktrace.static")
 OUTPUT_PATH_OPTIONS = ("--capture",)      # a wrapper's option whose argument is an output
 MAX_ARG_BYTES = 8000   # jobs.c reads the job file in lines of JOB_LINE_MAX (8192) bytes
 MAX_ARGS = 512         # jobs.c MAX_ARGS
@@ -108,8 +110,8 @@ class Batch:
         wrapper = os.path.basename(argv[0]) in WRAPPERS
         for arg in argv[1:]:
             if wrapper and prev == "--":
+                wrapper = os.path.basename(arg) in WRAPPERS    # ktrace -- tapns -- mvm
                 arg = self._program(arg)
-                wrapper = False
             elif wrapper and prev in OUTPUT_PATH_OPTIONS:
                 arg = self._output(arg, outs, job_no)
             elif prev in OUTPUT_PREFIX_OPTIONS and arg.startswith("file:"):

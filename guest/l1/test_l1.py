@@ -184,6 +184,22 @@ def test_a_wrapper_runs_the_program_after_its_double_dash(files):
     assert [h for _, h in outs] == [str(tmp / "net.pcap")]
 
 
+def test_wrappers_nest_and_each_runs_the_program_after_its_double_dash(files):
+    tmp, kernel, _ = files
+    for name in ("ktrace.static", "tapns.static"):
+        (tmp / name).write_bytes(b"\x7fELF not really")
+    b = batch.Batch()
+    b.add("a", [str(tmp / "ktrace.static"), "--events", "sched:sched_wakeup", "--",
+                str(tmp / "tapns.static"), "--capture", "%s/net.pcap" % tmp, "mrtap0", "--",
+                "qemu-system-x86_64", "-kernel", kernel], 1000)
+    argv, outs = b.jobs[0][3], b.jobs[0][4]
+    assert argv[:5] == ["/nested/f/0/ktrace.static", "--events", "sched:sched_wakeup", "--",
+                        "/nested/f/1/tapns.static"]
+    assert argv[6] == "/nested/o/0/0-net.pcap", "the inner wrapper's output is still mapped"
+    assert argv[9] == batch.QEMU_INNER and b.uses_qemu, "the innermost QEMU is L1's copy"
+    assert [h for _, h in outs] == [str(tmp / "net.pcap")]
+
+
 def test_a_job_running_when_l1_hangs_runs_again_in_a_fresh_l1(monkeypatch):
     """An L1 that stops responding fails the sandbox, not the job: the job it was running
     and those it had not started run once more in a new L1 boot, and say so."""
