@@ -142,7 +142,8 @@ def engine_costs(runs, baseline_mvm=None):
     (rows labelled BASELINE_MVM), for before/after figures.
 
     Nested engines run in one L1 boot, mvm and QEMU KVM interleaved, so that they share
-    the same conditions; their times are L1's clock (TCG-emulated: ratios only).
+    the same conditions; their times are L1's clock (TCG-emulated: ratios only). Beside
+    each mvm row of the `entry` boot runs kvm-floor (FLOOR_ROWS), the same way.
     """
     rows, nested = {}, []
     for variant in ENGINE_VARIANTS:
@@ -170,10 +171,10 @@ def engine_costs(runs, baseline_mvm=None):
     if nested:
         label = lambda c: (c.id if isinstance(c, runner.Command)
                            else BASELINE_MVM if c.vmm else c.engine)
-        key = lambda v: v[0] if v else "entry"
-        got = {(key(v), label(c)): [] for v, c in nested}
+        boot_of = lambda v: v[0] if v else "entry"      # kvm-floor sits with `entry`
+        got = {(boot_of(v), label(c)): [] for v, c in nested}
         for (variant, case), result in _interleaved(nested, runs, lambda pair: pair[1]):
-            got[key(variant), label(case)].append(_cost_figures(variant, result))
+            got[boot_of(variant), label(case)].append(_cost_figures(variant, result))
         for key, figs in got.items():
             rows[key] = _medians(figs)
     return rows
