@@ -75,6 +75,14 @@ def test_the_kvm_floor_runs_interleaved_with_the_nested_engines(monkeypatch):
     assert rows["entry", "nested kvm-floor"]["spawn_to_exit_ms"] == 50.0
 
 
+def test_a_command_runs_on_the_host_timed_as_an_engine_is():
+    """The host-side floor rows (where mvm can run here) take this path."""
+    result = runner.run_command(runner.Command("echo", ["/bin/sh", "-c", "echo floor; exit 3"]))
+    assert result.status == 3 and result.console.text() == "floor"
+    assert result.elapsed_ns > 0 and result.peak_rss_kib > 0
+    assert bench._cost_figures(None, result) is None, "a floor that did not exit 0 is no figure"
+
+
 def test_kvm_floor_says_which_step_failed_or_runs_its_guest():
     floor = bench.BUILD / "kvm-floor"
     if not floor.exists():
