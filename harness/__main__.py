@@ -5,6 +5,7 @@
   matrix               boot a selection, print the table, write results/
   merge FILE...        merge shards' JSON into one report
   bench                firmware instructions, engine costs, Linux latency; writes BENCHMARKS.md
+  ktrace CASE-ID       a nested case under L1's scheduler tracing: its kernel waits
 """
 
 import argparse
