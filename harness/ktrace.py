@@ -56,8 +56,12 @@ class Summary:
     start_ns: int = None
     end_ns: int = None
     waits: list = field(default_factory=list)     # the program's, longest first
+    # CPU time while the program ran, from the switches: its own threads, the idle task,
+    # and everything else by task name (kernel threads, workqueues, the job runner).
+    program_cpu_ns: int = 0
     idle_ns: int = 0
     idle_stretches: int = 0
+    others_ns: dict = field(default_factory=dict)   # comm -> ns
     switches: int = 0
 
     @property
@@ -81,7 +85,8 @@ def parse(lines):
     """Summary of ktrace's stderr lines (the prefix already removed or not)."""
     s = Summary()
     forks = []                      # (parent, child): the program's threads and children
-    open_waits, waits, idle_since = {}, [], {}
+    open_waits, waits = {}, []
+    on_cpu, last_switch = [], {}    # (pid, comm, from, to) between switches; cpu -> time
     stack_of = None
     for raw in lines:
         line = raw[len(PREFIX):] if raw.startswith(PREFIX) else raw
@@ -113,11 +118,9 @@ def parse(lines):
                 continue
             s.switches += 1
             prev, nxt = int(sw["prev_pid"]), int(sw["next_pid"])
-            if prev == 0 and cpu in idle_since:
-                s.idle_ns += t - idle_since.pop(cpu)
-                s.idle_stretches += 1
-            if nxt == 0:
-                idle_since[cpu] = t
+            if cpu in last_switch:
+                on_cpu.append((prev, sw["prev_comm"], last_switch[cpu], t))
+            last_switch[cpu] = t
             if sw["state"].startswith("D"):
                 open_waits[prev] = Wait(prev, f"{sw['prev_comm']}-{prev}", t)
             w = open_waits.pop(nxt, None)
@@ -129,7 +132,25 @@ def parse(lines):
     ours = _descendants(forks, s.pid)
     s.waits = sorted((w for w in waits if w.pid in ours),
                      key=lambda w: w.end_ns - w.start_ns, reverse=True)
+    if s.pid is not None:
+        _account_cpu(s, on_cpu, ours)
     return s
+
+
+def _account_cpu(s, on_cpu, ours):
+    """Split the CPU time inside the program's run among its threads, idle and the rest."""
+    for pid, comm, a, b in on_cpu:
+        ns = min(b, s.end_ns) - max(a, s.start_ns)
+        if ns <= 0:
+            continue
+        if pid in ours:
+            s.program_cpu_ns += ns
+        elif pid == 0:
+            s.idle_ns += ns
+            s.idle_stretches += 1
+        else:
+            name = re.sub(r"/u?\d+(:\d+)?$", "", comm)   # kworker/u2:1 -> kworker
+            s.others_ns[name] = s.others_ns.get(name, 0) + ns
 
 
 def _descendants(forks, root):
@@ -173,11 +194,16 @@ def render(title, result, summary):
         lines.append("no trace came back (ktrace's own lines are above in the job's stderr)")
         return "\n".join(lines)
     waited = sum(w.ms for w in summary.waits)
+    others = sorted(summary.others_ns.items(), key=lambda kv: kv[1], reverse=True)
     lines += [f"ran {summary.ran_ms:.1f} ms on L1's clock (TCG-emulated: compare runs of one"
               f" L1 boot only); {summary.switches} context switches traced",
+              f"CPU time meanwhile: the program {summary.program_cpu_ns / 1e6:.1f} ms, idle"
+              f" {summary.idle_ns / 1e6:.1f} ms in {summary.idle_stretches} stretches, other"
+              f" tasks {sum(summary.others_ns.values()) / 1e6:.1f} ms"
+              + (" (" + ", ".join(f"{c} {ns / 1e6:.1f}" for c, ns in others[:4]) + ")"
+                 if others else ""),
               f"blocked in the kernel (uninterruptible): {waited:.1f} ms in"
-              f" {len(summary.waits)} waits; L1's CPU idle {summary.idle_ns / 1e6:.1f} ms in"
-              f" {summary.idle_stretches} stretches", "",
+              f" {len(summary.waits)} waits", "",
               f"longest waits (at = ms after the program started; stack innermost first):",
               f"{'ms':>7} {'at':>7}  {'stage':<10} {'thread':<22} kernel stack"]
     for w in summary.waits[:TOP_WAITS]:

@@ -23,8 +23,9 @@ def stack(task, pid, ts, *frames):
 
 SCHED = ("trace_event_raw_event_sched_switch", "__traceiter_sched_switch", "__schedule",
          "schedule", "schedule_timeout", "__wait_for_common")
-# The floor's life in L1, cut down: KVM_CREATE_VM waits 9 ms, its exit 11 ms, and a task
-# that is not the program blocks too (left out), while the CPU idles.
+# The floor's life in L1, cut down: KVM_CREATE_VM waits 9 ms, its forked thread's exit
+# 11.5 ms, a kworker that is not the program blocks too (left out), the CPU idles, and the
+# last stretch on the CPU runs past the program's end (cut at it).
 TRACE = [
     f"{P}program pid={PID} start_ns=2000000000 end_ns=2060000000",
     f"{P} ktrace.static-80 [000] ..... 2.000100: sched_process_fork: comm=ktrace.static "
@@ -36,12 +37,14 @@ TRACE = [
            "kvm_mmu_post_init_vm", "kvm_dev_ioctl", "__x64_sys_ioctl", "do_syscall_64",
            "entry_SYSCALL_64_after_hwframe"),
     switch("<idle>", 0, "2.019000", "R", "kvm-floor", PID, prev_comm="swapper/0"),
+    switch("kvm-floor", PID, "2.025000", "R+", "kworker/0:2", 45),
     switch("kworker/0:2", 45, "2.030000", "D", "kvm-floor", 82),
     *stack("kworker/0:2", 45, "2.030001", *SCHED, "irqfd_shutdown", "process_one_work"),
     switch("kvm-floor", 82, "2.031000", "D", "swapper/0", 0),
     *stack("kvm-floor", 82, "2.031001", *SCHED, "rcu_barrier", "kvm_mmu_uninit_vm"),
     switch("<idle>", 0, "2.042000", "R", "kworker/0:2", 45, prev_comm="swapper/0"),
     switch("kworker/0:2", 45, "2.042500", "I", "kvm-floor", 82),
+    switch("kvm-floor", 82, "2.070000", "Z", "ktrace.static", 80),
 ]
 
 
@@ -54,6 +57,13 @@ def test_waits_are_the_programs_longest_first_with_the_deciding_frames():
                                 "kvm_dev_ioctl", "__x64_sys_ioctl"], \
         "scheduler frames above and the syscall entry below are left out"
     assert s.idle_stretches == 2 and s.idle_ns == 9_000_000 + 11_000_000
+
+
+def test_cpu_time_inside_the_run_is_split_among_program_idle_and_the_rest():
+    s = ktrace.parse(TRACE)
+    assert s.program_cpu_ns == 6_000_000 + 1_000_000 + 17_500_000, \
+        "both of the program's threads count, and only up to its end"
+    assert s.others_ns == {"kworker": 5_500_000}, "kworkers are named without their CPU"
 
 
 def test_waits_are_named_after_the_mvm_stage_they_began_in():
