@@ -7,6 +7,7 @@ and so is an engine that reports a KVM internal error (QEMU pauses the VM then a
 wait forever).
 """
 
+import contextlib
 import ctypes
 import os
 import selectors
@@ -205,15 +206,8 @@ def run_command(cmd):
     if cmd.nested:
         return run_nested([cmd])[0]
     with tempfile.TemporaryDirectory(prefix="microrig-") as tmp:
-        fifo = Path(tmp) / "debugcon"        # nothing writes it; the collector reads one
-        os.mkfifo(fifo)
-        dbg_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-        keep_fd = os.open(fifo, os.O_WRONLY)
-        try:
+        with _debugcon_fifo(Path(tmp)) as dbg_fd:      # the collector reads one; none writes
             return _spawn_and_collect(cmd, list(cmd.argv), dbg_fd, cmd.timeout_s)
-        finally:
-            os.close(keep_fd)
-            os.close(dbg_fd)
 
 
 def run(case, timeout=None, binary=None, extra_args=()):
@@ -223,21 +217,28 @@ def run(case, timeout=None, binary=None, extra_args=()):
         return run_nested([case], timeout=timeout)[0]
     with tempfile.TemporaryDirectory(prefix="microrig-") as tmp:
         workdir = Path(tmp)
-        fifo = workdir / "debugcon"
-        os.mkfifo(fifo)
-        # Open the reading end first, non-blocking, so the engine's open does not block,
-        # and hold a writer of our own so that the reader never sees end-of-file while
-        # the engine has not opened the FIFO yet (or has closed it).
-        dbg_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-        keep_fd = os.open(fifo, os.O_WRONLY)
         argv = build_command(case, workdir, binary) + list(extra_args)
-        try:
+        with _debugcon_fifo(workdir) as dbg_fd:
             result = _spawn_and_collect(case, argv, dbg_fd, timeout)
-            result.files = _returned_files(workdir)
-            return result
-        finally:
-            os.close(keep_fd)
-            os.close(dbg_fd)
+        result.files = _returned_files(workdir)
+        return result
+
+
+@contextlib.contextmanager
+def _debugcon_fifo(workdir):
+    """workdir/debugcon as a FIFO, and the fd its lines are read from."""
+    fifo = workdir / "debugcon"
+    os.mkfifo(fifo)
+    # Open the reading end first, non-blocking, so the engine's open does not block, and
+    # hold a writer of our own so that the reader never sees end-of-file while the engine
+    # has not opened the FIFO yet (or has closed it).
+    dbg_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    keep_fd = os.open(fifo, os.O_WRONLY)
+    try:
+        yield dbg_fd
+    finally:
+        os.close(keep_fd)
+        os.close(dbg_fd)
 
 
 def _spawn_and_collect(case, argv, dbg_fd, timeout):
