@@ -63,6 +63,7 @@ class Summary:
     idle_stretches: int = 0
     others_ns: dict = field(default_factory=dict)   # comm -> ns
     switches: int = 0
+    messages: list = field(default_factory=list)    # ktrace's and the sandbox's own words
 
     @property
     def ran_ms(self):
@@ -102,6 +103,8 @@ def parse(lines):
             continue
         m = _EVENT.match(line)
         if not m:
+            if raw.startswith((PREFIX, "nested: ")) and len(s.messages) < 10:
+                s.messages.append(raw)
             continue
         t, cpu, event = _ns(m["ts"]), m["cpu"], m["event"]
         if event == "<stack trace>":
@@ -191,8 +194,8 @@ def mark_stages(summary, stderr_lines):
 def render(title, result, summary):
     lines = [f"{title}: exit status {result.status}"]
     if summary.pid is None:
-        lines.append("no trace came back (ktrace's own lines are above in the job's stderr)")
-        return "\n".join(lines)
+        lines.append("no trace came back" + (":" if summary.messages else ""))
+        return "\n".join(lines + summary.messages)
     waited = sum(w.ms for w in summary.waits)
     others = sorted(summary.others_ns.items(), key=lambda kv: kv[1], reverse=True)
     lines += [f"ran {summary.ran_ms:.1f} ms on L1's clock (TCG-emulated: compare runs of one"

@@ -79,9 +79,12 @@ def test_waits_are_named_after_the_mvm_stage_they_began_in():
 
 
 def test_no_program_line_says_no_trace_came_back():
-    s = ktrace.parse([f"{P}cannot mount tracefs on /sys/kernel/tracing: Permission denied"])
+    why = f"{P}cannot mount tracefs on /sys/kernel/tracing: Permission denied"
+    s = ktrace.parse([why, "mvm: time stage=exec ns=1"])
     assert s.pid is None
-    assert "no trace came back" in ktrace.render("x", type("R", (), {"status": 70})(), s)
+    text = ktrace.render("x", type("R", (), {"status": 70})(), s)
+    assert "no trace came back" in text and why in text, "ktrace's reason is shown"
+    assert "stage=exec" not in text, "the program's own lines are not ktrace's words"
 
 
 @pytest.mark.parametrize("argv,why", [
