@@ -148,8 +148,7 @@ static void find_known_files(void)
 /*
  * Reading the DMA address register gives "QEMU CFG" when the DMA interface is there (the
  * fw_cfg spec), which also proves the device: two plain port reads. Otherwise the
- * signature item and the ID are read through the data port, and DMA is used only if
- * the ID offers it as well.
+ * signature item is read through the data port, and so is every item after it.
  */
 static int dma_signature(void)
 {

@@ -94,6 +94,10 @@ def _variant_case(engine, variant, vmm=None):
 BASELINE_MVM = "nested-mvm baseline"
 
 
+def _row_label(case):
+    return BASELINE_MVM if case.vmm else case.engine
+
+
 # probe.exit=entry ends the VM with debug-exit value 0x10 (guest/probe/probe.h); a probe
 # that ran all its checks and passed exits with value 0.
 EXIT_STATUS_AT_ENTRY = (0x10 << 1) | 1
@@ -106,7 +110,8 @@ EXIT_STATUS_PASSED = 1
 FLOOR_ROWS = {"mvm": "kvm-floor", "nested-mvm": "nested kvm-floor"}
 
 
-def _floor_command(engine):
+def floor_command(engine):
+    """kvm-floor as a Command, run the way engine runs (on the host, or nested)."""
     nested = engine.startswith("nested-")
     binary = BUILD / ("kvm-floor.static" if nested else "kvm-floor")
     return runner.Command(FLOOR_ROWS[engine], [str(binary)], nested=nested)
@@ -160,17 +165,16 @@ def engine_costs(runs, baseline_mvm=None):
                 if baseline_mvm and engine == "nested-mvm":
                     nested.append((variant, _variant_case(engine, variant, baseline_mvm)))
                 if floor:
-                    nested.append((None, _floor_command(engine)))
+                    nested.append((None, floor_command(engine)))
             else:
                 got = [_cost_figures(variant, runner.run(case)) for _ in range(runs)]
                 rows[variant[0], engine] = _medians(got)
                 if floor:
-                    got = [_cost_figures(None, runner.run_command(_floor_command(engine)))
+                    got = [_cost_figures(None, runner.run_command(floor_command(engine)))
                            for _ in range(runs)]
                     rows[variant[0], FLOOR_ROWS[engine]] = _medians(got)
     if nested:
-        label = lambda c: (c.id if isinstance(c, runner.Command)
-                           else BASELINE_MVM if c.vmm else c.engine)
+        label = lambda c: c.id if isinstance(c, runner.Command) else _row_label(c)
         boot_of = lambda v: v[0] if v else "entry"      # kvm-floor sits with `entry`
         got = {(boot_of(v), label(c)): [] for v, c in nested}
         for (variant, case), result in _interleaved(nested, runs, lambda pair: pair[1]):
@@ -241,11 +245,11 @@ def linux_nested_latency(runs, baseline_mvm=None):
         if baseline_mvm and engine == "nested-mvm":
             cases.append(Case(engine, "microrig", Payload("linux", "bz"), DEFAULT_TOGGLES,
                               vmm=baseline_mvm))
-    got = {BASELINE_MVM if c.vmm else c.engine: [] for c in cases}
+    got = {_row_label(c): [] for c in cases}
     for case, result in _interleaved(cases, runs, lambda c: c):
         t = figures.of(result).get("spawn_to_init_ms")
         if t is not None:
-            got[BASELINE_MVM if case.vmm else case.engine].append(t)
+            got[_row_label(case)].append(t)
     return {label: _spread(t) for label, t in got.items()}
 
 

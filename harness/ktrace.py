@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from . import runner
+from .bench import floor_command
 from .paths import BUILD
 
 KTRACE = BUILD / "ktrace.static"
-KVM_FLOOR = BUILD / "kvm-floor.static"
 PREFIX = "ktrace: "
 TOP_WAITS = 12
 STACK_FRAMES = 7
@@ -229,7 +229,7 @@ def trace(case_or_floor, events=None):
     KVM's cold start (about 150 ms more here), which no later VM does."""
     item = case_or_floor
     if item == "kvm-floor":
-        item = runner.Command("kvm-floor", [str(KVM_FLOOR)], nested=True)
+        item = floor_command("nested-mvm")
     _, result = runner.run_nested([item, item], wrap=lambda argv: wrap(argv, events))
     stderr = [t for _, t in result.stderr.lines]
     summary = parse(stderr)

@@ -185,8 +185,8 @@ int machine_claim_virtio_slot(struct vm *vm, uint64_t *base, unsigned *irq)
 	if (vm->virtio_slots_used == MACHINE_VIRTIO_SLOTS)
 		return -1;
 	int slot = MACHINE_VIRTIO_SLOTS - 1 - vm->virtio_slots_used++;
-	*base = MACHINE_VIRTIO_BASE + (uint64_t)slot * MACHINE_VIRTIO_SIZE;
-	*irq = MACHINE_VIRTIO_IRQ0 + (unsigned)slot;
+	*base = MACHINE_VIRTIO_SLOT_BASE(slot);
+	*irq = MACHINE_VIRTIO_SLOT_IRQ(slot);
 	return slot;
 }
 

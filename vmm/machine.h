@@ -22,6 +22,8 @@
 #define MACHINE_VIRTIO_SIZE    0x200ULL		/* 512 bytes per slot */
 #define MACHINE_VIRTIO_SLOTS   8
 #define MACHINE_VIRTIO_IRQ0    5		/* slot i uses IRQ 5 + i */
+#define MACHINE_VIRTIO_SLOT_BASE(i) (MACHINE_VIRTIO_BASE + (uint64_t)(i) * MACHINE_VIRTIO_SIZE)
+#define MACHINE_VIRTIO_SLOT_IRQ(i)  (MACHINE_VIRTIO_IRQ0 + (unsigned)(i))
 #define MACHINE_DEFAULT_BIOS   "/usr/share/qemu/qboot.rom"
 #define MACHINE_ROM_DIR        "/usr/share/qemu"	/* option ROMs (x-option-roms=on) */
 

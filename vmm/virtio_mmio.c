@@ -289,7 +289,7 @@ static void virtio_mmio_create(struct vm *vm)
 	for (int slot = 0; slot < MACHINE_VIRTIO_SLOTS; slot++) {
 		slots[slot].legacy = vm->opt->virtio_legacy;
 		bus_register(&(struct bus_region){ "virtio-mmio", BUS_MMIO,
-						    MACHINE_VIRTIO_BASE + slot * MACHINE_VIRTIO_SIZE,
+						    MACHINE_VIRTIO_SLOT_BASE(slot),
 						    MACHINE_VIRTIO_SIZE, virtio_mmio_read,
 						    virtio_mmio_write, &slots[slot] });
 	}
@@ -301,9 +301,9 @@ static void virtio_mmio_connect(struct vm *vm)
 	for (int slot = 0; slot < MACHINE_VIRTIO_SLOTS; slot++) {
 		if (!slots[slot].ops)
 			continue;
-		attach_ioeventfds(vm, &slots[slot], MACHINE_VIRTIO_BASE + slot * MACHINE_VIRTIO_SIZE);
+		attach_ioeventfds(vm, &slots[slot], MACHINE_VIRTIO_SLOT_BASE(slot));
 		/* else the line goes through the user-space IOAPIC */
-		irqfd_attach(vm, MACHINE_VIRTIO_IRQ0 + (unsigned)slot);
+		irqfd_attach(vm, MACHINE_VIRTIO_SLOT_IRQ(slot));
 	}
 }
 DEVICE_MODULE_KVM(virtio_mmio, DEVICE_LEVEL_VIRTIO, virtio_mmio_create, virtio_mmio_connect);
